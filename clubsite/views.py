@@ -1,0 +1,21 @@
+"""The public home page: what the club offers this week and how to join."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from operations.selectors import class_timetable
+
+TIMETABLE_DAYS = 7
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["classes"] = class_timetable(start=now, end=now + timedelta(days=TIMETABLE_DAYS))
+        context["timetable_days"] = TIMETABLE_DAYS
+        return context

@@ -1,0 +1,265 @@
+"""Staff, rooms, equipment and the one calendar of bookings that classes and PT sessions share."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from clubsite.db import TsTzRange
+
+
+class AdminStaff(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        FRONT_DESK = "front_desk", "Front desk"
+        MAINTENANCE = "maintenance", "Maintenance"
+        BILLING = "billing", "Billing"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_staff")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "admin staff member"
+        verbose_name_plural = "admin staff"
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Room(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    location = models.CharField(max_length=120, blank=True)
+    capacity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="operations_room_capacity_positive",
+                violation_error_message="A room holds at least one person.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(models.Model):
+    class Status(models.TextChoices):
+        WORKING = "working", "Working"
+        BROKEN = "broken", "Broken"
+        IN_REPAIR = "in_repair", "In repair"
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="equipment")
+    name = models.CharField(max_length=120)
+    asset_tag = models.CharField(max_length=40, unique=True)
+    # Follows the open maintenance records (operations.services.maintenance_*).
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WORKING)
+
+    class Meta:
+        ordering = ["room__name", "name"]
+        verbose_name_plural = "equipment"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.asset_tag})"
+
+
+class MaintenanceRecord(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        RESOLVED = "resolved", "Resolved"
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="maintenance_records")
+    issue_description = models.TextField()
+    reported_at = models.DateTimeField(default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["equipment", "status"], name="operations_maint_equip_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="resolved") & Q(resolved_at__isnull=False))
+                | (~Q(status="resolved") & Q(resolved_at__isnull=True)),
+                name="operations_maintenancerecord_resolved_at_iff_resolved",
+                violation_error_message="A record has a resolution time exactly when it is resolved.",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("reported_at")),
+                name="operations_maintenancerecord_resolved_after_reported",
+                violation_error_message="A record cannot be resolved before it was reported.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment}: {self.issue_description[:40]}"
+
+
+class Booking(models.Model):
+    """A room and/or trainer taken for a span of time: the one table that knows who is busy when."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "No-show"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        GROUP_CLASS = "class", "Group class"
+        PERSONAL_TRAINING = "pt", "Personal training"
+        EVENT = "event", "Event"
+        CLOSURE = "closure", "Closure"
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
+    trainer = models.ForeignKey(
+        "trainers.Trainer", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True, help_text="What an event or closure is for.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start_time"]
+        indexes = [
+            models.Index(fields=["start_time"], name="operations_booking_start"),
+            models.Index(fields=["trainer", "start_time"], name="operations_booking_trainer"),
+            models.Index(fields=["room", "start_time"], name="operations_booking_room"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="operations_booking_end_after_start",
+                violation_error_message="The end must be after the start.",
+            ),
+            models.CheckConstraint(
+                condition=Q(room__isnull=False) | Q(trainer__isnull=False),
+                name="operations_booking_room_or_trainer",
+                violation_error_message="A booking needs a room, a trainer or both.",
+            ),
+            # Cancelled bookings free their slot; '[)' ranges let one booking end as the next starts.
+            ExclusionConstraint(
+                name="operations_booking_room_no_overlap",
+                expressions=[
+                    ("room", RangeOperators.EQUAL),
+                    (TsTzRange("start_time", "end_time"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(room__isnull=False) & ~Q(status="cancelled"),
+                violation_error_message="The room is already booked at that time.",
+            ),
+            ExclusionConstraint(
+                name="operations_booking_trainer_no_overlap",
+                expressions=[
+                    ("trainer", RangeOperators.EQUAL),
+                    (TsTzRange("start_time", "end_time"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(trainer__isnull=False) & ~Q(status="cancelled"),
+                violation_error_message="The trainer is already booked at that time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.title or self.get_kind_display()
+        return f"{label} {timezone.localtime(self.start_time):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class GroupClass(models.Model):
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    capacity = models.PositiveIntegerField()
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="group_class")
+    # Classes created together as a weekly series share this id.
+    series = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "group classes"
+        ordering = ["booking__start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="operations_groupclass_capacity_positive",
+                violation_error_message="A class has room for at least one member.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="operations_groupclass_price_not_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {timezone.localtime(self.booking.start_time):%a %d %b %H:%M}"
+
+
+class ClassRegistration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "Registered"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+
+    # Statuses that take one of the class's seats (enforced by the capacity trigger).
+    SEATED = (Status.REGISTERED, Status.ATTENDED)
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="class_registrations")
+    group_class = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="registrations")
+    registered_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REGISTERED)
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        indexes = [
+            models.Index(fields=["group_class", "status", "registered_at"], name="operations_reg_class_status"),
+            models.Index(fields=["member", "status"], name="operations_reg_member_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "group_class"],
+                condition=~Q(status="cancelled"),
+                name="operations_classregistration_one_live_per_member",
+                violation_error_message="You are already registered or waitlisted for this class.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.group_class} ({self.get_status_display()})"
+
+
+class PersonalTrainingSession(models.Model):
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="pt_sessions")
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="pt_session")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "personal training session"
+        ordering = ["booking__start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="operations_personaltrainingsession_price_not_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PT {self.member} {timezone.localtime(self.booking.start_time):%Y-%m-%d %H:%M}"
