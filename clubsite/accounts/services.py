@@ -16,12 +16,14 @@ class AccountError(Exception):
 
 EMAIL_INVALID = "Enter a valid email address."
 NAME_REQUIRED = "First and last name are required."
+NAME_TOO_LONG = "First and last name can each be at most 150 characters long."
 
 
-def user_create(
-    *, email: str, password: str | None, first_name: str, last_name: str, is_staff: bool = False
-) -> User:
-    """Create a user; the email is unique regardless of case, also when two sign-ups race."""
+def user_create(*, email: str, password: str | None, first_name: str, last_name: str, is_staff: bool = False) -> User:
+    """Create a user; the email is unique regardless of case, also when two sign-ups race.
+
+    ``password=None`` creates an account that cannot sign in with a password (yet).
+    """
     user = User(
         email=normalize_email(email),
         first_name=(first_name or "").strip(),
@@ -35,8 +37,11 @@ def user_create(
         # the only place it holds under concurrency; the IntegrityError becomes EMAIL_TAKEN below.
         user.full_clean(exclude=["password"], validate_constraints=False)
     except ValidationError as error:
-        if "email" in error.message_dict:
+        fields = error.message_dict
+        if "email" in fields:
             raise AccountError(EMAIL_INVALID) from error
+        if "first_name" in fields or "last_name" in fields:
+            raise AccountError(NAME_TOO_LONG) from error
         raise AccountError("; ".join(error.messages)) from error
     user.set_password(password)
     with transaction.atomic(), constraint_errors({"accounts_user_email_ci_unique": EMAIL_TAKEN}, AccountError):

@@ -35,7 +35,7 @@ class HealthMetricFactory(DjangoModelFactory):
         model = HealthMetric
 
     member = factory.SubFactory(MemberFactory)
-    weight = factory.Faker("pydecimal", left_digits=2, right_digits=1, min_value=55, max_value=110)
+    weight = factory.Faker("pydecimal", left_digits=3, right_digits=1, min_value=55, max_value=110)
     heart_rate = factory.Faker("pyint", min_value=50, max_value=90)
     body_fat = factory.Faker("pydecimal", left_digits=2, right_digits=1, min_value=10, max_value=35)
     recorded_at = factory.LazyFunction(timezone.now)

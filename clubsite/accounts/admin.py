@@ -1,0 +1,71 @@
+"""Staff admin for user accounts: people sign in with their email, so there is no username."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import ValidationError
+
+from .models import EMAIL_TAKEN, User, normalize_email
+
+
+class UserCreationForm(BaseUserCreationForm):
+    """Email, names and the password twice (checked by the project's password validators)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+        field_classes = {"email": forms.EmailField}
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        # The friendly path; the Lower(email) unique constraint still decides when two saves race.
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"email": forms.EmailField}
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    # Django's add template talks about a username; the plain change form fits an email login.
+    add_form_template = None
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    date_hierarchy = "date_joined"
+    readonly_fields = ("last_login", "date_joined")
