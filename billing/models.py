@@ -88,7 +88,8 @@ class Invoice(models.Model):
                 violation_error_message="The period cannot end before it starts.",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(number__isnull=False) & Q(issued_at__isnull=False)),
+                # A draft voided before issue never got a number, and needs none.
+                condition=Q(status__in=["draft", "void"]) | (Q(number__isnull=False) & Q(issued_at__isnull=False)),
                 name="billing_invoice_issued_has_number",
                 violation_error_message="An issued invoice has a number and an issue date.",
             ),

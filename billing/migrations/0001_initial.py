@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('number__isnull', False), ('issued_at__isnull', False)), _connector='OR'), name='billing_invoice_issued_has_number', violation_error_message='An issued invoice has a number and an issue date.'),
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'void']), models.Q(('number__isnull', False), ('issued_at__isnull', False)), _connector='OR'), name='billing_invoice_issued_has_number', violation_error_message='An issued invoice has a number and an issue date.'),
         ),
         migrations.AddConstraint(
             model_name='invoiceline',

@@ -1,12 +1,16 @@
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from billing.models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
 from members.tests.factories import MemberFactory
+from operations.models import Booking
+from operations.tests.factories import ClassRegistrationFactory, PersonalTrainingSessionFactory
 
 
 class MembershipPlanFactory(DjangoModelFactory):
@@ -58,3 +62,31 @@ class PaymentFactory(DjangoModelFactory):
     invoice = factory.SubFactory(InvoiceFactory)
     amount = Decimal("5.00")
     method = Payment.Method.CARD
+
+
+class RefundFactory(PaymentFactory):
+    kind = Payment.Kind.REFUND
+
+
+def club_time(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A wall-clock time at the club."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def pt_session(member, start: datetime.datetime, price: str = "40.00", status: str = Booking.Status.SCHEDULED):
+    """A PT session of ``member`` at ``start`` (own trainer and room, so sessions never clash)."""
+    return PersonalTrainingSessionFactory(
+        member=member, booking__start_time=start, booking__status=status, price=Decimal(price)
+    )
+
+
+def class_registration(member, start: datetime.datetime, price: str = "8.00", class_status=Booking.Status.SCHEDULED,
+                       **extra):
+    """A registration of ``member`` for a class of its own at ``start``."""
+    return ClassRegistrationFactory(
+        member=member,
+        group_class__booking__start_time=start,
+        group_class__booking__status=class_status,
+        group_class__price=Decimal(price),
+        **extra,
+    )

@@ -1,0 +1,134 @@
+"""Reads of invoices with their totals, paid amounts and balances, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from members.models import Member
+
+from .models import ZERO, Invoice, InvoiceLine, Payment
+
+# Sums of money can exceed a single NUMERIC(10,2) column; give them room.
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _zero() -> Value:
+    return Value(ZERO, output_field=MONEY)
+
+
+def _lines_total() -> Subquery:
+    # A correlated subquery per invoice, not a join: joining lines and payments together would
+    # multiply each sum by the row count of the other table.
+    lines = (
+        InvoiceLine.objects.filter(invoice=OuterRef("pk"), voided=False)
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum(ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY)))
+        .values("total")
+    )
+    return Subquery(lines, output_field=MONEY)
+
+
+def _paid_net() -> Subquery:
+    payments = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(
+            net=Sum(
+                Case(
+                    When(kind=Payment.Kind.REFUND, then=-F("amount")),
+                    default=F("amount"),
+                    output_field=MONEY,
+                )
+            )
+        )
+        .values("net")
+    )
+    return Subquery(payments, output_field=MONEY)
+
+
+def invoices_with_totals(queryset: QuerySet[Invoice] | None = None) -> QuerySet[Invoice]:
+    """Annotate ``total_amount``, ``paid_amount`` (net of refunds) and ``balance_amount`` in the same query.
+
+    The names differ from the model's ``total``/``balance`` properties, which cannot be overwritten.
+    A void invoice owes nothing, as its ``balance`` property says.
+    """
+    queryset = Invoice.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        total_amount=Coalesce(_lines_total(), _zero(), output_field=MONEY),
+        paid_amount=Coalesce(_paid_net(), _zero(), output_field=MONEY),
+    ).annotate(
+        balance_amount=Case(
+            When(status=Invoice.Status.VOID, then=_zero()),
+            default=ExpressionWrapper(F("total_amount") - F("paid_amount"), output_field=MONEY),
+            output_field=MONEY,
+        )
+    )
+
+
+def invoice_totals(*, invoice_id: int) -> tuple[Decimal, Decimal]:
+    """(total, net paid) of one invoice, read fresh: services call this after locking the invoice row."""
+    row = invoices_with_totals(Invoice.objects.filter(pk=invoice_id)).values("total_amount", "paid_amount").get()
+    return row["total_amount"], row["paid_amount"]
+
+
+def _member_invoices(member: Member) -> QuerySet[Invoice]:
+    # Drafts are staff work in progress: a member sees an invoice once it is issued.
+    return Invoice.objects.filter(member=member).exclude(status=Invoice.Status.DRAFT)
+
+
+def invoice_list_for_member(*, member: Member) -> QuerySet[Invoice]:
+    """The member's issued, paid and void invoices, newest period first, with totals; one query."""
+    return invoices_with_totals(_member_invoices(member)).order_by("-period_start", "-id")
+
+
+def member_outstanding_balance(*, member: Member) -> Decimal:
+    """What the member still owes on issued invoices; one query."""
+    result = invoices_with_totals(Invoice.objects.filter(member=member, status=Invoice.Status.ISSUED)).aggregate(
+        outstanding=Sum("balance_amount")
+    )
+    return result["outstanding"] or ZERO
+
+
+def invoice_detail(*, member: Member, invoice_id: int) -> Invoice | None:
+    """One of the member's invoices with its lines and payments (three queries), or None if not theirs."""
+    try:
+        invoice_id = int(invoice_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        invoices_with_totals(_member_invoices(member))
+        .prefetch_related(
+            Prefetch("lines", queryset=InvoiceLine.objects.order_by("id")),
+            Prefetch("payments", queryset=Payment.objects.order_by("received_at", "id")),
+        )
+        .filter(pk=invoice_id)
+        .first()
+    )
+
+
+def overdue_invoices(*, today: datetime.date) -> QuerySet[Invoice]:
+    """Issued invoices past their due date with money still owed, oldest due first; one query."""
+    return (
+        invoices_with_totals(Invoice.objects.filter(status=Invoice.Status.ISSUED, due_date__lt=today))
+        .filter(balance_amount__gt=0)
+        .select_related("member__user")
+        .order_by("due_date", "id")
+    )
