@@ -1,16 +1,20 @@
-"""Reads of the club's calendar: timetables and who is free when."""
+"""Reads of the club's calendar: timetables, who is free when, and places on waitlists."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Greatest, TruncDate
+from django.utils import timezone
+
+from trainers.models import Trainer, TrainerAvailability
 
 from .models import Booking, ClassRegistration, GroupClass
 
 
-def class_timetable(*, start: datetime, end: datetime) -> QuerySet[GroupClass]:
+def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet[GroupClass]:
     """Scheduled classes starting in [start, end), with seats left and waitlist length; one query."""
     return (
         GroupClass.objects.filter(
@@ -29,3 +33,70 @@ def class_timetable(*, start: datetime, end: datetime) -> QuerySet[GroupClass]:
         .annotate(seats_left=Greatest(F("capacity") - F("seated_count"), 0))
         .order_by("booking__start_time", "id")
     )
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    start: datetime.datetime
+    end: datetime.datetime
+
+
+def trainer_free_slots(
+    *,
+    trainer: Trainer,
+    day: datetime.date,
+    duration: datetime.timedelta,
+    step: datetime.timedelta | None = None,
+) -> list[TimeSlot]:
+    """Bookable slots of ``duration`` starting on ``day`` (club time), in the future; two queries.
+
+    A slot lies inside one availability window and clear of the trainer's bookings; slots follow each
+    other every ``step`` (default: ``duration``) and start afresh where a booking ends.
+    """
+    step = step or duration
+    if duration <= datetime.timedelta(0) or step <= datetime.timedelta(0) or not trainer.is_active:
+        return []
+    zone = timezone.get_default_timezone()
+    day_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
+    day_end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone)
+    windows = list(
+        TrainerAvailability.objects.filter(trainer=trainer, start_time__lt=day_end, end_time__gt=day_start)
+        .order_by("start_time")
+        .values_list("start_time", "end_time")
+    )
+    if not windows:
+        return []
+    busy = list(
+        Booking.objects.filter(trainer=trainer, start_time__lt=windows[-1][1], end_time__gt=windows[0][0])
+        .exclude(status=Booking.Status.CANCELLED)
+        .order_by("start_time")
+        .values_list("start_time", "end_time")
+    )
+    now = timezone.now()
+    slots = []
+    for window_start, window_end in windows:
+        candidate = window_start
+        while candidate + duration <= window_end and candidate < day_end:
+            end = candidate + duration
+            blocking = [b_end for b_start, b_end in busy if b_start < end and b_end > candidate]
+            if blocking:
+                candidate = max(blocking)
+                continue
+            if candidate >= day_start and candidate > now:
+                slots.append(TimeSlot(candidate, end))
+            candidate += step
+    return slots
+
+
+def waitlist_position(*, registration: ClassRegistration) -> int | None:
+    """1 for the next member to get a seat; None unless the registration is waitlisted; at most one query."""
+    if registration.status != ClassRegistration.Status.WAITLISTED:
+        return None
+    ahead = ClassRegistration.objects.filter(
+        group_class_id=registration.group_class_id,
+        status=ClassRegistration.Status.WAITLISTED,
+    ).filter(
+        Q(registered_at__lt=registration.registered_at)
+        | Q(registered_at=registration.registered_at, id__lt=registration.id)
+    )
+    return ahead.count() + 1

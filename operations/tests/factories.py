@@ -108,3 +108,9 @@ class PersonalTrainingSessionFactory(DjangoModelFactory):
         start_time=factory.LazyFunction(lambda: _tomorrow_at(14)),
     )
     price = Decimal("40.00")
+
+
+def local_time(*, days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """An aware time ``days`` from today at ``hour:minute`` on the club's clock."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
