@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "trainers",
     "operations",
     "billing",
+    "clubsite.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,427 @@
+"""Fill the database with a realistic club around today's date, for trying the site.
+
+What lies ahead (availability, classes, registrations, PT bookings, invoices) is created through the
+services, so the demo obeys the same rules as real use. What lies behind (past classes attended,
+completed sessions, metric history) cannot be booked any more, so it is written as history directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from billing import services as billing
+from billing.models import Invoice, MembershipPlan
+from clubsite.accounts.models import User
+from members import services as members
+from members.models import FitnessGoal, HealthMetric, Member
+from operations import services as operations
+from operations.models import (
+    AdminStaff,
+    Booking,
+    ClassRegistration,
+    Equipment,
+    GroupClass,
+    MaintenanceRecord,
+    PersonalTrainingSession,
+    Room,
+)
+from trainers.models import Trainer, TrainerAvailability
+
+DEMO_PASSWORD = "clubsite-demo"
+DEMO_MEMBER_EMAIL = "member@clubsite.test"
+DEMO_TRAINER_EMAIL = "trainer@clubsite.test"
+DEMO_ADMIN_EMAIL = "admin@clubsite.test"
+
+MEMBER_COUNT = 48
+AVAILABILITY_DAYS = 14
+HISTORY_DAYS = 120
+
+PLANS = [
+    ("Off-peak", Decimal("24.00"), "Weekdays before 16:00 and weekends."),
+    ("Standard", Decimal("39.00"), "Gym and all group classes at member prices."),
+    ("Premium", Decimal("59.00"), "Everything, plus one body composition check a month."),
+]
+ROOMS = [
+    # name, location, capacity, equipment
+    ("Main Studio", "Ground floor", 30, ["Sound system", "Mirror wall", "Step set"]),
+    ("Spin Room", "First floor", 16, ["Spin bike", "Spin bike", "Spin bike", "Spin bike"]),
+    ("Yoga Loft", "Second floor", 20, ["Yoga mat set", "Heater"]),
+    ("Strength Zone", "Ground floor", 12, ["Squat rack", "Bench press", "Rowing machine"]),
+    ("PT Suite", "First floor", 4, ["Cable machine", "Treadmill"]),
+]
+TRAINERS = [
+    # email, first, last, specialization, hourly rate
+    (DEMO_TRAINER_EMAIL, "Tara", "Mendes", "Strength & conditioning", Decimal("45.00")),
+    ("sam.okafor@clubsite.test", "Sam", "Okafor", "HIIT", Decimal("40.00")),
+    ("lena.fischer@clubsite.test", "Lena", "Fischer", "Yoga", Decimal("42.00")),
+    ("raj.patel@clubsite.test", "Raj", "Patel", "Spin & endurance", Decimal("38.00")),
+    ("mia.kowalski@clubsite.test", "Mia", "Kowalski", "Pilates", Decimal("44.00")),
+    ("owen.hughes@clubsite.test", "Owen", "Hughes", "Rehabilitation", Decimal("50.00")),
+]
+# name, room, minutes, capacity, price, trainer index
+CLASS_TYPES = [
+    ("Sunrise Yoga", "Yoga Loft", 60, 18, Decimal("0.00"), 2),
+    ("Spin Express", "Spin Room", 45, 4, Decimal("6.00"), 3),
+    ("HIIT Blast", "Main Studio", 45, 20, Decimal("8.00"), 1),
+    ("Pilates Core", "Yoga Loft", 50, 3, Decimal("7.50"), 4),
+    ("Barbell Club", "Strength Zone", 60, 10, Decimal("10.00"), 0),
+    ("Mobility & Recovery", "Main Studio", 45, 25, Decimal("0.00"), 5),
+]
+CLASS_HOURS = [(7, 0), (9, 30), (12, 15), (18, 0), (19, 30)]
+FIRST_NAMES = [
+    "Alice", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kate", "Leo",
+    "Maya", "Noah", "Olivia", "Priya", "Quinn", "Ruby", "Samir", "Tess", "Umar", "Vera", "Will", "Yasmin",
+]
+LAST_NAMES = [
+    "Roberts", "Bobrov", "Clarke", "Davies", "Evans", "Foster", "Green", "Hall", "Iqbal", "Jones", "Khan",
+    "Lewis", "Morgan", "Nguyen", "Owens", "Price", "Quinn", "Reid", "Singh", "Taylor", "Usher", "Vance",
+]
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+class Command(BaseCommand):
+    help = "Create demo data around today's date (safe to run again: it does nothing the second time)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed a database that has no users at all (used by `make run`).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The database already has users; leaving it as it is.")
+            return
+        if User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).exists():
+            self.stdout.write("Demo data is already present; nothing to do.")
+            return
+        self.random = random.Random(2026)
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        steps = [
+            ("staff and plans", self._seed_staff_and_plans),
+            ("rooms and equipment", self._seed_rooms),
+            ("trainers and availability", self._seed_trainers),
+            ("members, goals and metric history", self._seed_members),
+            ("past classes and sessions", self._seed_history),
+            ("upcoming classes and registrations", self._seed_upcoming_classes),
+            ("personal training bookings", self._seed_pt_sessions),
+            ("invoices and payments", self._seed_billing),
+            ("demo passwords", self._set_passwords),
+        ]
+        with transaction.atomic():
+            for number, (label, step) in enumerate(steps, start=1):
+                self.stdout.write(f"[{number}/{len(steps)}] {label}…", ending="")
+                self.stdout.flush()
+                summary = step()
+                self.stdout.write(f" {summary}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo club ready. Sign in with {DEMO_MEMBER_EMAIL}, {DEMO_TRAINER_EMAIL} or "
+                f"{DEMO_ADMIN_EMAIL}, password {DEMO_PASSWORD!r}."
+            )
+        )
+
+    def _set_passwords(self) -> str:
+        # Users are created without a password and given one hash here: hashing it once per user
+        # would make seeding take most of a minute for nothing.
+        created_by_this_run = User.objects.filter(date_joined__gte=self.now)
+        updated = created_by_this_run.update(password=make_password(DEMO_PASSWORD))
+        return f"{updated} accounts"
+
+    # -- people and places -------------------------------------------------------------------
+
+    def _seed_staff_and_plans(self) -> str:
+        admin = User.objects.create_superuser(
+            email=DEMO_ADMIN_EMAIL, password=None, first_name="Alex", last_name="Admin"
+        )
+        AdminStaff.objects.create(user=admin, role=AdminStaff.Role.MANAGER)
+        for email, first, last, role in [
+            ("frontdesk@clubsite.test", "Fran", "Desk", AdminStaff.Role.FRONT_DESK),
+            ("maintenance@clubsite.test", "Max", "Wrench", AdminStaff.Role.MAINTENANCE),
+            ("billing@clubsite.test", "Bea", "Ledger", AdminStaff.Role.BILLING),
+        ]:
+            user = User.objects.create_user(
+                email=email, password=None, first_name=first, last_name=last, is_staff=True
+            )
+            AdminStaff.objects.create(user=user, role=role)
+        self.plans = [
+            MembershipPlan.objects.create(name=name, monthly_fee=fee, description=text) for name, fee, text in PLANS
+        ]
+        return f"4 staff, {len(self.plans)} plans"
+
+    def _seed_rooms(self) -> str:
+        self.rooms = {}
+        equipment = []
+        for name, location, capacity, kit in ROOMS:
+            room = Room.objects.create(name=name, location=location, capacity=capacity)
+            self.rooms[name] = room
+            for index, item in enumerate(kit, start=1):
+                tag = f"{''.join(word[0] for word in name.split())}-{index:03d}"
+                equipment.append(Equipment.objects.create(room=room, name=item, asset_tag=tag))
+        reporter = User.objects.get(email=DEMO_ADMIN_EMAIL)
+        issues = [
+            (equipment[3], "Resistance knob slips at high settings.", None),
+            (equipment[9], "Safety pin missing on the left side.", MaintenanceRecord.Status.IN_PROGRESS),
+            (equipment[12], "Belt squeaks above 12 km/h.", MaintenanceRecord.Status.RESOLVED),
+        ]
+        for item, text, final_status in issues:
+            record = operations.maintenance_record_create(equipment=item, issue_description=text, reported_by=reporter)
+            if final_status is not None:
+                record = operations.maintenance_record_set_status(
+                    record=record, status=MaintenanceRecord.Status.IN_PROGRESS
+                )
+            if final_status == MaintenanceRecord.Status.RESOLVED:
+                operations.maintenance_record_set_status(
+                    record=record, status=final_status, resolution_notes="Belt tensioned and lubricated."
+                )
+        return f"{len(self.rooms)} rooms, {len(equipment)} pieces of equipment, {len(issues)} maintenance records"
+
+    def _seed_trainers(self) -> str:
+        self.trainers = []
+        for email, first, last, specialization, rate in TRAINERS:
+            user = User.objects.create_user(email=email, password=None, first_name=first, last_name=last)
+            self.trainers.append(
+                Trainer.objects.create(
+                    user=user, specialization=specialization, hourly_rate=rate, phone="020 7946 0" + email[:3]
+                )
+            )
+        # Past windows are history (the service takes only future ones); upcoming ones go through it.
+        windows = 0
+        for trainer in self.trainers:
+            for offset in range(-HISTORY_DAYS // 4, 0):
+                day = self.today + datetime.timedelta(days=offset)
+                TrainerAvailability.objects.create(trainer=trainer, start_time=_at(day, 6), end_time=_at(day, 21))
+                windows += 1
+            first_upcoming = self.today + datetime.timedelta(days=1)
+            operations.availability_create_weekly(
+                trainer=trainer, start_time=_at(first_upcoming, 6), end_time=_at(first_upcoming, 21), weeks=2
+            )
+            for offset in range(2, AVAILABILITY_DAYS + 1):
+                if offset in (1, 8):
+                    continue  # created by the weekly repeat above
+                day = self.today + datetime.timedelta(days=offset)
+                operations.availability_create(trainer=trainer, start_time=_at(day, 6), end_time=_at(day, 21))
+            windows += AVAILABILITY_DAYS
+        return f"{len(self.trainers)} trainers, {windows} availability windows"
+
+    def _seed_members(self) -> str:
+        self.members = []
+        people = [("Morgan", "Member", DEMO_MEMBER_EMAIL)]
+        used = set()
+        while len(people) < MEMBER_COUNT:
+            first, last = self.random.choice(FIRST_NAMES), self.random.choice(LAST_NAMES)
+            if (first, last) in used:
+                continue
+            used.add((first, last))
+            people.append((first, last, f"{first}.{last}@example.com".lower()))
+        metrics = []
+        for first, last, email in people:
+            member = members.member_create(
+                email=email,
+                password=None,
+                first_name=first,
+                last_name=last,
+                date_of_birth=datetime.date(self.random.randint(1960, 2004), self.random.randint(1, 12), 15),
+                gender=self.random.choice([choice for choice, _ in Member.Gender.choices]),
+                phone=f"07700 {self.random.randint(100000, 999999)}",
+            )
+            self.members.append(member)
+            weight = Decimal(self.random.randint(58, 105))
+            for entry in range(self.random.randint(6, 14)):
+                weight += Decimal(self.random.choice(["-0.8", "-0.4", "-0.2", "0.0", "0.3"]))
+                days_ago = HISTORY_DAYS - entry * 8 - self.random.randint(0, 5)
+                metrics.append(
+                    HealthMetric(
+                        member=member,
+                        weight=weight,
+                        heart_rate=self.random.randint(52, 84),
+                        body_fat=Decimal(self.random.randint(120, 320)) / 10,
+                        recorded_at=self.now - datetime.timedelta(days=max(days_ago, 1), hours=self.random.randint(0, 9)),
+                    )
+                )
+            goal_type = self.random.choice(
+                [FitnessGoal.GoalType.LOSE_WEIGHT, FitnessGoal.GoalType.REDUCE_BODY_FAT, FitnessGoal.GoalType.GAIN_MUSCLE]
+            )
+            target, unit = {
+                FitnessGoal.GoalType.LOSE_WEIGHT: (weight - 5, "kg"),
+                FitnessGoal.GoalType.REDUCE_BODY_FAT: (Decimal("18.0"), "%"),
+                FitnessGoal.GoalType.GAIN_MUSCLE: (weight + 3, "kg"),
+            }[goal_type]
+            members.goal_create(
+                member=member,
+                goal_type=goal_type,
+                target_value=target,
+                unit=unit,
+                target_date=self.today + datetime.timedelta(days=self.random.randint(30, 180)),
+            )
+            plan = self.random.choice(self.plans)
+            billing.membership_start(
+                member=member, plan=plan, started_on=(self.today - datetime.timedelta(days=HISTORY_DAYS)).replace(day=1)
+            )
+        # The metric history is written in one statement; the trigger keeps last_metric_at right.
+        HealthMetric.objects.bulk_create(metrics)
+        return f"{len(self.members)} members, {len(metrics)} health metrics"
+
+    # -- the calendar --------------------------------------------------------------------------
+
+    def _class_trainer(self, trainer_index: int) -> Trainer:
+        return self.trainers[trainer_index]
+
+    def _seed_history(self) -> str:
+        """Classes and PT sessions of the last two weeks, with attendance, written as history."""
+        classes = sessions = 0
+        for offset in range(-14, 0):
+            day = self.today + datetime.timedelta(days=offset)
+            for slot, (hour, minute) in enumerate(CLASS_HOURS[:2]):
+                name, room_name, minutes, capacity, price, trainer_index = CLASS_TYPES[(offset + slot) % len(CLASS_TYPES)]
+                start = _at(day, hour, minute)
+                booking = Booking.objects.create(
+                    kind=Booking.Kind.GROUP_CLASS,
+                    room=self.rooms[room_name],
+                    trainer=self._class_trainer(trainer_index),
+                    start_time=start,
+                    end_time=start + datetime.timedelta(minutes=minutes),
+                    status=Booking.Status.COMPLETED,
+                )
+                group_class = GroupClass.objects.create(name=name, capacity=capacity, price=price, booking=booking)
+                # One seat stays free for the demo member, who attends every third day.
+                attendees = self.random.sample(self.members[1:], min(capacity - 1, self.random.randint(2, 8)))
+                if offset % 3 == 0:
+                    attendees.append(self.members[0])  # the demo member has a record of classes attended
+                ClassRegistration.objects.bulk_create(
+                    ClassRegistration(
+                        member=member,
+                        group_class=group_class,
+                        status=ClassRegistration.Status.ATTENDED,
+                        registered_at=start - datetime.timedelta(days=2),
+                    )
+                    for member in dict.fromkeys(attendees)
+                )
+                classes += 1
+            start = _at(day, 15)
+            booking = Booking.objects.create(
+                kind=Booking.Kind.PERSONAL_TRAINING,
+                room=self.rooms["PT Suite"],
+                trainer=self.trainers[offset % len(self.trainers)],
+                start_time=start,
+                end_time=start + datetime.timedelta(hours=1),
+                status=Booking.Status.COMPLETED,
+            )
+            PersonalTrainingSession.objects.create(
+                member=self.members[0] if offset % 4 == 0 else self.random.choice(self.members),
+                booking=booking,
+                price=booking.trainer.hourly_rate,
+            )
+            sessions += 1
+        return f"{classes} classes, {sessions} PT sessions"
+
+    def _seed_upcoming_classes(self) -> str:
+        created = []
+        for offset in range(1, AVAILABILITY_DAYS + 1):
+            day = self.today + datetime.timedelta(days=offset)
+            for slot, (hour, minute) in enumerate(CLASS_HOURS):
+                if (offset + slot) % 2:
+                    continue  # a realistic timetable, not every slot every day
+                name, room_name, minutes, capacity, price, trainer_index = CLASS_TYPES[(offset * 2 + slot) % len(CLASS_TYPES)]
+                start = _at(day, hour, minute)
+                created.append(
+                    operations.class_create(
+                        name=name,
+                        description=f"{name} with {self._class_trainer(trainer_index).full_name}.",
+                        trainer=self._class_trainer(trainer_index),
+                        room=self.rooms[room_name],
+                        start_time=start,
+                        end_time=start + datetime.timedelta(minutes=minutes),
+                        capacity=capacity,
+                        price=price,
+                    )
+                )
+        registrations = waitlisted = 0
+        demo_member = self.members[0]
+        for index, group_class in enumerate(created):
+            # Small classes fill up and gather a waitlist; bigger ones are partly booked.
+            wanted = group_class.capacity + 2 if group_class.capacity <= 4 else self.random.randint(2, group_class.capacity // 2)
+            candidates = self.random.sample(self.members[1:], wanted)
+            if index % 5 == 0:
+                candidates.insert(0, demo_member)
+            for member in candidates:
+                try:
+                    registration = operations.class_register(member=member, group_class=group_class)
+                except operations.SchedulingError:
+                    continue  # the member is busy then; a real member would pick another class
+                registrations += 1
+                waitlisted += registration.status == ClassRegistration.Status.WAITLISTED
+        return f"{len(created)} classes, {registrations} registrations ({waitlisted} waitlisted)"
+
+    def _seed_pt_sessions(self) -> str:
+        booked = 0
+        for offset in range(1, AVAILABILITY_DAYS + 1, 2):
+            day = self.today + datetime.timedelta(days=offset)
+            for hour, trainer in zip((10, 14, 16), self.trainers[::2]):
+                member = self.members[0] if booked == 0 else self.random.choice(self.members[1:])
+                try:
+                    operations.pt_session_book(
+                        member=member,
+                        trainer=trainer,
+                        start_time=_at(day, hour),
+                        end_time=_at(day, hour + 1),
+                        room=self.rooms["PT Suite"] if hour != 16 else None,
+                    )
+                except operations.SchedulingError:
+                    continue
+                booked += 1
+        return f"{booked} upcoming sessions"
+
+    # -- money -----------------------------------------------------------------------------------
+
+    def _seed_billing(self) -> str:
+        this_month = self.today.replace(day=1)
+        last_month_end = this_month - datetime.timedelta(days=1)
+        last_month = last_month_end.replace(day=1)
+        admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+        past = billing.invoice_generate_all(period_start=last_month, period_end=last_month_end)
+        for index, invoice in enumerate(past):
+            if index % 9 == 8:
+                continue  # left as a draft for staff to finish
+            if index % 13 == 12:
+                billing.invoice_void(invoice=invoice)
+                continue
+            invoice = billing.invoice_issue(invoice=invoice, issued_at=timezone.make_aware(
+                datetime.datetime.combine(last_month_end + datetime.timedelta(days=1), datetime.time(9))
+            ))
+            if invoice.status != Invoice.Status.ISSUED:
+                continue
+            if index % 3 == 0:
+                billing.payment_record(
+                    invoice=invoice, amount=invoice.balance, method="card", reference="Demo card payment", recorded_by=admin
+                )
+            elif index % 3 == 1:
+                billing.payment_record(
+                    invoice=invoice,
+                    amount=(invoice.balance / 2).quantize(Decimal("0.01")),
+                    method="cash",
+                    reference="Part payment at the desk",
+                    recorded_by=admin,
+                )
+        if self.today.day > 1:
+            # The demo member also has this month's charges so far, still a draft.
+            billing.invoice_generate(
+                member=self.members[0], period_start=this_month, period_end=self.today - datetime.timedelta(days=1)
+            )
+        counts = {
+            status: Invoice.objects.filter(status=status).count() for status, _ in Invoice.Status.choices
+        }
+        return ", ".join(f"{count} {status}" for status, count in counts.items()) + f" (due in {settings.INVOICE_DUE_DAYS} days)"
