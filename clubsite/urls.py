@@ -8,5 +8,7 @@ from clubsite import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include("clubsite.accounts.urls")),
+    path("member/", include("members.urls")),
+    path("trainer/", include("trainers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,7 +85,7 @@ AUTH_USER_MODEL = "accounts.User"
 # clash), which this check cannot see; it asks for a case-sensitive unique column instead.
 SILENCED_SYSTEM_CHECKS = ["auth.E003"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
