@@ -1,8 +1,10 @@
 """Settings shared by every environment; configuration comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,6 +27,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
+    "csp",
     "clubsite.accounts",
     "members",
     "trainers",
@@ -42,6 +46,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clubsite.urls"
@@ -81,9 +88,14 @@ DATABASES["default"]["TEST"] = {"NAME": env("CLUBSITE_TEST_DATABASE", default="t
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes checks for a lockout before the password is even looked at.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # The login email is unique through a constraint on Lower(email) (so "A@x.com" and "a@x.com"
 # clash), which this check cannot see; it asks for a case-sensitive unique column instead.
-SILENCED_SYSTEM_CHECKS = ["auth.E003"]
+SILENCED_SYSTEM_CHECKS = ["auth.E003", "auth.W004"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -119,6 +131,35 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Clubsite <no-repl
 CLUB_NAME = env("CLUB_NAME", default="Clubsite Health & Fitness")
 PT_CANCELLATION_CUTOFF_HOURS = env.int("CLUB_PT_CANCELLATION_CUTOFF_HOURS", default=12)
 INVOICE_DUE_DAYS = env.int("CLUB_INVOICE_DUE_DAYS", default=14)
+
+# Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from one address,
+# that pair is locked out for the cool-off time; a success resets the count.
+AXES_ENABLED = env.bool("CLUB_LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env.int("CLUB_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CLUB_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "clubsite.accounts.throttling.throttled_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy: only this site's own scripts, styles, fonts and images, never a CDN.
+# Inline style attributes stay allowed because the Django admin and Bootstrap components use them;
+# inline scripts do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
