@@ -11,6 +11,7 @@ from members import services
 from members.models import FitnessGoal, HealthMetric, Member
 from members.services import MemberError
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
+from clubsite.testing import sign_in
 
 PASSWORD = "a-long-enough-secret"
 
@@ -56,7 +57,7 @@ def test_member_create_signs_up_a_user_and_a_member_who_can_sign_in(client):
     assert member.gender == Member.Gender.FEMALE
     assert member.phone == "07700 900123"
     assert member.last_metric_at is None
-    assert client.login(email="ann@club.test", password=PASSWORD)
+    assert sign_in(client, email="ann@club.test", password=PASSWORD)
 
 
 @pytest.mark.django_db

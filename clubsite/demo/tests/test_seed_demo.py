@@ -17,6 +17,7 @@ from clubsite.demo.management.commands.seed_demo import (
 from members.models import FitnessGoal, HealthMetric, Member
 from operations.models import AdminStaff, Booking, ClassRegistration, GroupClass, MaintenanceRecord, PersonalTrainingSession, Room
 from trainers.models import Trainer, TrainerAvailability
+from clubsite.testing import sign_in
 
 
 def _seed() -> str:
@@ -74,7 +75,7 @@ def test_seed_demo_logins_work(seeded, client):
     assert admin.is_superuser and admin.admin_staff.role == AdminStaff.Role.MANAGER
     assert User.objects.get(email=DEMO_MEMBER_EMAIL).member
     assert User.objects.get(email=DEMO_TRAINER_EMAIL).trainer
-    assert client.login(username=DEMO_ADMIN_EMAIL, password=DEMO_PASSWORD)
+    assert sign_in(client, email=DEMO_ADMIN_EMAIL, password=DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
 
 
