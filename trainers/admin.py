@@ -53,7 +53,7 @@ class AvailabilityChangeForm(ServiceAdminForm):
         )
 
 
-@admin.action(description="Delete the selected windows (unless bookings rely on them)")
+@admin.action(description="Delete the selected windows (unless bookings rely on them)", permissions=["remove"])
 def delete_windows(modeladmin, request, queryset):
     run_service_action(
         modeladmin, request, queryset, lambda w: services.availability_delete(availability=w), "Deleted"
@@ -82,3 +82,6 @@ class TrainerAvailabilityAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting goes through the action, which keeps bookings inside the trainer's availability.
         return False
+
+    def has_remove_permission(self, request):
+        return request.user.has_perm("trainers.delete_traineravailability")

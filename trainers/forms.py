@@ -1,0 +1,100 @@
+"""Forms of the trainer portal: they read what the trainer typed; the scheduling services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from operations.models import Booking, Equipment
+from operations.services import MAX_WEEKS
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+
+class AvailabilityWindowForm(forms.Form):
+    """Start and end of a window, read in the club's time zone."""
+
+    start_time = _datetime_field("Start")
+    end_time = _datetime_field("End")
+
+
+class AvailabilityCreateForm(AvailabilityWindowForm):
+    weeks = forms.IntegerField(
+        label="Repeat weekly for",
+        min_value=1,
+        max_value=MAX_WEEKS,
+        initial=1,
+        help_text="Number of weeks, this one included: 1 adds just this window.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ClassAttendanceForm(forms.Form):
+    """One checkbox per member holding a seat; the ticked ones attended."""
+
+    attended = forms.TypedMultipleChoiceField(
+        label="Attended",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attended"]
+        field.choices = [(r.member_id, r.member.user.get_full_name()) for r in registrations]
+        if not self.is_bound:
+            field.initial = [r.member_id for r in registrations if r.status == r.Status.ATTENDED]
+
+
+class SessionMarkForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Booking.Status.COMPLETED, Booking.Status.COMPLETED.label),
+            (Booking.Status.NO_SHOW, Booking.Status.NO_SHOW.label),
+        ]
+    )
+
+
+class MemberLookupForm(forms.Form):
+    q = forms.CharField(
+        label="Member name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "First or last name", "autofocus": True}),
+    )
+
+
+class EquipmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Equipment) -> str:
+        label = f"{obj.name} ({obj.asset_tag})"
+        if obj.status != Equipment.Status.WORKING:
+            label += f" – {obj.get_status_display().lower()}"
+        return label
+
+
+class EquipmentIssueForm(forms.Form):
+    """Pick the equipment (grouped by room) and describe what is wrong with it."""
+
+    equipment = EquipmentChoiceField(
+        queryset=Equipment.objects.select_related("room"), label="Equipment", empty_label="Choose…"
+    )
+    issue_description = forms.CharField(
+        label="What is wrong?", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, equipment_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["equipment"]
+        # Grouped choices from the one query already made; the submitted id is still checked against
+        # the queryset on validation.
+        field.choices = [("", field.empty_label)] + [
+            (room, [(item.pk, field.label_from_instance(item)) for item in items]) for room, items in equipment_groups
+        ]

@@ -1,0 +1,347 @@
+"""The trainer portal: week and list schedule, availability, attendance, member lookup, equipment issues."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from operations import services
+from operations.models import Booking
+from operations.services import SchedulingError
+
+from . import selectors
+from .forms import (
+    AvailabilityCreateForm,
+    AvailabilityWindowForm,
+    ClassAttendanceForm,
+    EquipmentIssueForm,
+    MemberLookupForm,
+    SessionMarkForm,
+)
+from .mixins import TrainerRequiredMixin
+
+SCHEDULE_PAGE_SIZE = 20
+AVAILABILITY_PAGE_SIZE = 25
+LOOKUP_PAGE_SIZE = 20
+# Weeks further than this from today are not worth a calendar (and keep date arithmetic in range).
+FURTHEST_WEEK = datetime.timedelta(days=366 * 20)
+
+WINDOW_ADDED = "Availability added: {window}."
+WINDOWS_ADDED = "{count} weekly availability windows added, from {first} to {last}."
+WINDOW_CHANGED = "Availability changed to {window}."
+WINDOW_REMOVED = "Availability {window} removed."
+ATTENDANCE_SAVED = "Attendance saved: {attended} of {seated} attended."
+SESSION_MARKED = "Session marked as {status}."
+ISSUE_REPORTED = "Thank you: the issue with {equipment} in {room} is reported; staff will see to it."
+GET_ONLY = ["get", "head", "options"]
+
+
+def _span(window) -> str:
+    return services.describe_span(window.start_time, window.end_time)
+
+
+def _page(request, items, per_page: int):
+    # get_page: a missing, bad or too-high ?page= shows a real page rather than an error.
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedule
+# ---------------------------------------------------------------------------------------------
+
+
+class ScheduleWeekView(TrainerRequiredMixin, TemplateView):
+    """The trainer's week as a calendar grid (per-day cards on a phone); ?week=YYYY-MM-DD picks the week."""
+
+    template_name = "trainers/schedule_week.html"
+    http_method_names = GET_ONLY
+
+    def requested_day(self) -> datetime.date:
+        today = timezone.localdate()
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("week", ""))
+        except ValueError:
+            return today
+        return day if abs(day - today) <= FURTHEST_WEEK else today
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["week"] = selectors.trainer_week(trainer=self.trainer, week_start=self.requested_day())
+        context["this_week"] = selectors.week_start_of(timezone.localdate())
+        return context
+
+
+class ScheduleListView(TrainerRequiredMixin, TemplateView):
+    """The trainer's classes and sessions as a paged list: upcoming, or past (where attendance is taken)."""
+
+    template_name = "trainers/schedule_list.html"
+    http_method_names = GET_ONLY
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        when = selectors.SCHEDULE_PAST if self.request.GET.get("when") == "past" else selectors.SCHEDULE_UPCOMING
+        page = _page(
+            self.request, selectors.trainer_schedule_list(trainer=self.trainer, when=when), SCHEDULE_PAGE_SIZE
+        )
+        context.update(when=when, page_obj=page, entries=selectors.schedule_entries(page.object_list))
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Availability
+# ---------------------------------------------------------------------------------------------
+
+
+class AvailabilityListView(TrainerRequiredMixin, TemplateView):
+    template_name = "trainers/availability_list.html"
+    http_method_names = GET_ONLY
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = _page(self.request, selectors.trainer_availability_list(trainer=self.trainer), AVAILABILITY_PAGE_SIZE)
+        context.update(page_obj=page, windows=page.object_list)
+        return context
+
+
+class AvailabilityCreateView(TrainerRequiredMixin, FormView):
+    template_name = "trainers/availability_form.html"
+    form_class = AvailabilityCreateForm
+    extra_context = {"title": "Add availability"}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["weeks"] == 1:
+                window = services.availability_create(
+                    trainer=self.trainer, start_time=data["start_time"], end_time=data["end_time"]
+                )
+                messages.success(self.request, WINDOW_ADDED.format(window=_span(window)))
+            else:
+                windows = services.availability_create_weekly(
+                    trainer=self.trainer, start_time=data["start_time"], end_time=data["end_time"], weeks=data["weeks"]
+                )
+                messages.success(
+                    self.request,
+                    WINDOWS_ADDED.format(count=len(windows), first=_span(windows[0]), last=_span(windows[-1])),
+                )
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        return redirect("trainers:availability")
+
+
+class OwnObjectMixin:
+    """Loads ``self.object`` by the URL's pk from the signed-in trainer's own rows: anyone else's is a 404."""
+
+    def get_owned_queryset(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        # After TrainerRequiredMixin.dispatch in the MRO, so self.trainer is set.
+        self.object = get_object_or_404(self.get_owned_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OwnWindowMixin(OwnObjectMixin):
+    def get_owned_queryset(self):
+        return selectors.trainer_windows(trainer=self.trainer)
+
+    @property
+    def window(self):
+        return self.object
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(window=self.window, **kwargs)
+
+
+class AvailabilityUpdateView(TrainerRequiredMixin, OwnWindowMixin, FormView):
+    template_name = "trainers/availability_form.html"
+    form_class = AvailabilityWindowForm
+    extra_context = {"title": "Change availability"}
+
+    def get_initial(self):
+        return {"start_time": self.window.start_time, "end_time": self.window.end_time}
+
+    def form_valid(self, form):
+        try:
+            window = services.availability_update(
+                availability=self.window,
+                start_time=form.cleaned_data["start_time"],
+                end_time=form.cleaned_data["end_time"],
+            )
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, WINDOW_CHANGED.format(window=_span(window)))
+        return redirect("trainers:availability")
+
+
+class AvailabilityDeleteView(TrainerRequiredMixin, OwnWindowMixin, FormView):
+    """Asks before removing; the service refuses while a booking relies on the window, naming it."""
+
+    template_name = "trainers/availability_confirm_delete.html"
+    # No fields: the form only carries the service's refusal as a non-field error.
+    form_class = forms.Form
+
+    def form_valid(self, form):
+        described = _span(self.window)
+        try:
+            services.availability_delete(availability=self.window)
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, WINDOW_REMOVED.format(window=described))
+        return redirect("trainers:availability")
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+# ---------------------------------------------------------------------------------------------
+
+
+class ClassDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
+    """One of the trainer's classes with its seated members; once it has started, the roll call."""
+
+    template_name = "trainers/class_detail.html"
+    form_class = ClassAttendanceForm
+
+    def get_owned_queryset(self):
+        return selectors.trainer_classes(trainer=self.trainer)
+
+    @cached_property
+    def registrations(self):
+        return selectors.class_roll_call(group_class=self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "registrations": self.registrations}
+
+    def get_context_data(self, **kwargs):
+        booking = self.object.booking
+        return super().get_context_data(
+            group_class=self.object,
+            booking=booking,
+            registrations=self.registrations,
+            has_started=booking.start_time <= timezone.now(),
+            is_cancelled=booking.status == Booking.Status.CANCELLED,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        attended = form.cleaned_data["attended"]
+        try:
+            services.class_attendance_mark(group_class=self.object, attended_member_ids=attended)
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, ATTENDANCE_SAVED.format(attended=len(attended), seated=len(self.registrations)))
+        return redirect("trainers:class-detail", pk=self.object.pk)
+
+
+class SessionDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
+    """One of the trainer's PT sessions; once it has started, completed / no-show."""
+
+    template_name = "trainers/session_detail.html"
+    form_class = SessionMarkForm
+
+    def get_owned_queryset(self):
+        return selectors.trainer_sessions(trainer=self.trainer)
+
+    def get_context_data(self, **kwargs):
+        booking = self.object.booking
+        return super().get_context_data(
+            session=self.object,
+            booking=booking,
+            has_started=booking.start_time <= timezone.now(),
+            is_cancelled=booking.status == Booking.Status.CANCELLED,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            session = services.pt_session_mark(session=self.object, status=form.cleaned_data["status"])
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, SESSION_MARKED.format(status=session.booking.get_status_display().lower()))
+        return redirect("trainers:session-detail", pk=session.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Member lookup: strictly read-only
+# ---------------------------------------------------------------------------------------------
+
+
+class MemberLookupView(TrainerRequiredMixin, TemplateView):
+    """Search members by name: each result shows name, active goals and latest metric, nothing else."""
+
+    template_name = "trainers/member_lookup.html"
+    http_method_names = GET_ONLY
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = MemberLookupForm(self.request.GET or None)
+        term = form.cleaned_data["q"].strip() if form.is_valid() else ""
+        page = _page(self.request, selectors.member_lookup(term=term), LOOKUP_PAGE_SIZE) if term else None
+        context.update(
+            form=form,
+            term=term,
+            page_obj=page,
+            results=[(m, selectors.latest_metric_of(m)) for m in page.object_list] if page else [],
+        )
+        return context
+
+
+class MemberProfileView(TrainerRequiredMixin, TemplateView):
+    """One member's name, active goals and latest metric, nothing else."""
+
+    template_name = "trainers/member_profile.html"
+    http_method_names = GET_ONLY
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = selectors.member_lookup_profile(member_id=self.kwargs["pk"]).first()
+        if member is None:
+            raise Http404("No such member.")
+        context.update(member=member, metric=selectors.latest_metric_of(member))
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Equipment issues
+# ---------------------------------------------------------------------------------------------
+
+
+class EquipmentIssueView(TrainerRequiredMixin, FormView):
+    """Report a problem with a piece of equipment; it shows as broken until staff deal with it."""
+
+    template_name = "trainers/equipment_issue_form.html"
+    form_class = EquipmentIssueForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "equipment_groups": selectors.equipment_by_room()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reports=selectors.issues_reported_by(user=self.request.user), **kwargs)
+
+    def form_valid(self, form):
+        equipment = form.cleaned_data["equipment"]
+        try:
+            services.maintenance_record_create(
+                equipment=equipment,
+                issue_description=form.cleaned_data["issue_description"],
+                reported_by=self.request.user,
+            )
+        except SchedulingError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, ISSUE_REPORTED.format(equipment=equipment, room=equipment.room.name))
+        return redirect(reverse("trainers:equipment-issue"))
