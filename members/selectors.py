@@ -1,11 +1,31 @@
-"""Reads of members: name search for trainers and staff, and a member's metric history."""
+"""Reads of members: name search for trainers and staff, a member's metric history, goals and dashboard."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone
+
+from billing.selectors import member_outstanding_balance
+from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
 
 from .models import FitnessGoal, HealthMetric, Member
 
@@ -68,3 +88,237 @@ def latest_metrics(*, member: Member) -> LatestMetrics:
     entries = list(metric_history(member=member)[:2])
     entries += [None] * (2 - len(entries))
     return LatestMetrics(latest=entries[0], previous=entries[1])
+
+
+def metric_chart_entries(*, member: Member, limit: int = 120) -> list[HealthMetric]:
+    """The member's latest ``limit`` entries with a weight or a heart rate, oldest first, for a chart; one query."""
+    latest = list(
+        metric_history(member=member)
+        .filter(Q(weight__isnull=False) | Q(heart_rate__isnull=False))
+        .only("recorded_at", "weight", "heart_rate")[:limit]
+    )
+    latest.reverse()
+    return latest
+
+
+# -- goals and their progress -------------------------------------------------------------------
+
+# Which measurement shows progress toward a goal, in which unit, and which way is forward.
+GOAL_TRACKING = {
+    FitnessGoal.GoalType.LOSE_WEIGHT: ("weight", "kg", -1),
+    FitnessGoal.GoalType.GAIN_MUSCLE: ("weight", "kg", 1),
+    FitnessGoal.GoalType.REDUCE_BODY_FAT: ("body_fat", "%", -1),
+    FitnessGoal.GoalType.LOWER_RESTING_HEART_RATE: ("heart_rate", "bpm", -1),
+}
+_VALUE = DecimalField(max_digits=8, decimal_places=2)
+
+
+def _metric_value(field: str, *, when: Q | None = None, first: bool = False) -> Subquery:
+    """The goal's member's ``field`` from their latest entry matching ``when`` (their earliest if ``first``)."""
+    entries = HealthMetric.objects.filter(member=OuterRef("member"), **{f"{field}__isnull": False})
+    if when is not None:
+        entries = entries.filter(when)
+    entries = entries.order_by("recorded_at", "id") if first else entries.order_by("-recorded_at", "-id")
+    return Subquery(entries.annotate(value=Cast(field, _VALUE)).values("value")[:1], output_field=_VALUE)
+
+
+def _by_goal_type(make) -> Case:
+    return Case(
+        *(
+            When(goal_type=goal_type, unit__iexact=unit, then=make(field))
+            for goal_type, (field, unit, _direction) in GOAL_TRACKING.items()
+        ),
+        default=Value(None, output_field=_VALUE),
+        output_field=_VALUE,
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """A goal with where the member started, where they are now, and how far along they are (0-100)."""
+
+    goal: FitnessGoal
+    start_value: Decimal | None
+    current_value: Decimal | None
+
+    @property
+    def tracking_unit(self) -> str | None:
+        """The unit in which a target of this type is measured by the health metrics, if any."""
+        tracking = GOAL_TRACKING.get(self.goal.goal_type)
+        return tracking[1] if tracking else None
+
+    @property
+    def tracked(self) -> bool:
+        return self.goal.goal_type in GOAL_TRACKING and self.start_value is not None
+
+    @property
+    def percent(self) -> int | None:
+        if not self.tracked or self.current_value is None:
+            return None
+        direction = GOAL_TRACKING[self.goal.goal_type][2]
+        needed = (self.goal.target_value - self.start_value) * direction
+        done = (self.current_value - self.start_value) * direction
+        if needed <= 0:
+            # The target was already met (or passed) when the goal was set.
+            return 100 if (self.current_value - self.goal.target_value) * direction >= 0 else 0
+        return max(0, min(100, int(done * 100 / needed)))
+
+    @property
+    def to_go(self) -> Decimal | None:
+        """How far the latest value still is from the target, in the goal's unit (0 once reached)."""
+        if not self.tracked or self.current_value is None:
+            return None
+        direction = GOAL_TRACKING[self.goal.goal_type][2]
+        return max(Decimal(0), (self.goal.target_value - self.current_value) * direction)
+
+
+def goals_with_progress(goals: QuerySet[FitnessGoal]) -> QuerySet[FitnessGoal]:
+    """Annotate ``start_value`` (the tracked measurement when the goal was set, else the first one after)
+    and ``current_value`` (the latest); both stay None for goals no measurement tracks. Same query."""
+    return goals.annotate(
+        start_value=_by_goal_type(
+            lambda field: Coalesce(
+                _metric_value(field, when=Q(recorded_at__lte=OuterRef("created_at"))),
+                _metric_value(field, when=Q(recorded_at__gt=OuterRef("created_at")), first=True),
+            )
+        ),
+        current_value=_by_goal_type(lambda field: _metric_value(field)),
+    )
+
+
+def goal_progress_list(goals: QuerySet[FitnessGoal]) -> list[GoalProgress]:
+    """The goals with their progress; one query."""
+    return [
+        GoalProgress(goal=goal, start_value=goal.start_value, current_value=goal.current_value)
+        for goal in goals_with_progress(goals)
+    ]
+
+
+def member_goals(*, member: Member) -> QuerySet[FitnessGoal]:
+    """Every goal of the member: active ones first, newest first, with progress annotations."""
+    return goals_with_progress(FitnessGoal.objects.filter(member=member)).order_by("-is_active", "-created_at", "-id")
+
+
+# -- classes and sessions -----------------------------------------------------------------------
+
+LIVE_REGISTRATION = (ClassRegistration.Status.REGISTERED, ClassRegistration.Status.WAITLISTED)
+
+
+def with_waitlist_position(registrations: QuerySet[ClassRegistration]) -> QuerySet[ClassRegistration]:
+    """Annotate ``waitlist_position`` (1 = next to get a seat; None unless waitlisted) in the same query.
+
+    The same order as operations.selectors.waitlist_position: by registered_at, then id.
+    """
+    ahead = (
+        ClassRegistration.objects.filter(
+            group_class=OuterRef("group_class"), status=ClassRegistration.Status.WAITLISTED
+        )
+        .filter(
+            Q(registered_at__lt=OuterRef("registered_at"))
+            | Q(registered_at=OuterRef("registered_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("group_class")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return registrations.annotate(
+        waitlist_position=Case(
+            When(
+                status=ClassRegistration.Status.WAITLISTED,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def class_with_seats(*, class_id: int) -> GroupClass | None:
+    """One class (whatever its date or status) with ``seats_left`` and ``waitlist_count``; one query."""
+    return (
+        GroupClass.objects.filter(pk=class_id)
+        .select_related("booking__room", "booking__trainer__user")
+        .annotate(
+            seated_count=Count("registrations", filter=Q(registrations__status__in=ClassRegistration.SEATED)),
+            waitlist_count=Count(
+                "registrations", filter=Q(registrations__status=ClassRegistration.Status.WAITLISTED)
+            ),
+        )
+        .annotate(seats_left=Greatest(F("capacity") - F("seated_count"), 0))
+        .first()
+    )
+
+
+def member_class_registrations(*, member: Member, class_ids: list[int]) -> dict[int, ClassRegistration]:
+    """The member's live registration for each of these classes (by class id), with waitlist position; one query."""
+    if not class_ids:
+        return {}
+    registrations = with_waitlist_position(
+        ClassRegistration.objects.filter(member=member, group_class_id__in=class_ids, status__in=LIVE_REGISTRATION)
+    )
+    return {registration.group_class_id: registration for registration in registrations}
+
+
+def member_upcoming_registrations(
+    *, member: Member, until: datetime.datetime | None = None
+) -> QuerySet[ClassRegistration]:
+    """The member's seats and waitlist places in scheduled classes yet to start, soonest first."""
+    registrations = ClassRegistration.objects.filter(
+        member=member,
+        status__in=LIVE_REGISTRATION,
+        group_class__booking__status=Booking.Status.SCHEDULED,
+        group_class__booking__start_time__gt=timezone.now(),
+    )
+    if until is not None:
+        registrations = registrations.filter(group_class__booking__start_time__lt=until)
+    return (
+        with_waitlist_position(registrations)
+        .select_related("group_class__booking__room", "group_class__booking__trainer__user")
+        .order_by("group_class__booking__start_time", "id")
+    )
+
+
+def member_upcoming_sessions(
+    *, member: Member, until: datetime.datetime | None = None
+) -> QuerySet[PersonalTrainingSession]:
+    """The member's scheduled personal training sessions yet to start, soonest first."""
+    sessions = PersonalTrainingSession.objects.filter(
+        member=member, booking__status=Booking.Status.SCHEDULED, booking__start_time__gt=timezone.now()
+    )
+    if until is not None:
+        sessions = sessions.filter(booking__start_time__lt=until)
+    return sessions.select_related("booking__room", "booking__trainer__user").order_by("booking__start_time", "id")
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+
+DASHBOARD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class MemberDashboard:
+    metrics: LatestMetrics
+    goals: list[GoalProgress]
+    classes_attended: int
+    upcoming_classes: list[ClassRegistration]
+    upcoming_sessions: list[PersonalTrainingSession]
+    outstanding_balance: Decimal
+    days: int = DASHBOARD_DAYS
+
+
+def member_dashboard(*, member: Member) -> MemberDashboard:
+    """Everything the member's home page shows, in six queries whatever the amount of history."""
+    until = timezone.now() + datetime.timedelta(days=DASHBOARD_DAYS)
+    return MemberDashboard(
+        metrics=latest_metrics(member=member),
+        goals=goal_progress_list(
+            FitnessGoal.objects.filter(member=member, is_active=True).order_by("-created_at", "-id")
+        ),
+        classes_attended=ClassRegistration.objects.filter(
+            member=member, status=ClassRegistration.Status.ATTENDED
+        ).count(),
+        upcoming_classes=list(member_upcoming_registrations(member=member, until=until)),
+        upcoming_sessions=list(member_upcoming_sessions(member=member, until=until)),
+        outstanding_balance=member_outstanding_balance(member=member),
+    )

@@ -362,7 +362,10 @@ def _decimal_in(
         raise MemberError(message) from error
     if not number.is_finite():
         raise MemberError(message)
-    number = number.quantize(places, rounding=ROUND_HALF_UP)
+    try:
+        number = number.quantize(places, rounding=ROUND_HALF_UP)
+    except InvalidOperation as error:  # too many digits to round (1e400): far out of any range
+        raise MemberError(message) from error
     if not bounds[0] <= number <= bounds[1]:
         raise MemberError(message)
     return number

@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401
+"""The member portal, mounted at /member/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("goals/", views.GoalListView.as_view(), name="goals"),
+    path("goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
+    path("goals/<int:pk>/edit/", views.GoalUpdateView.as_view(), name="goal-update"),
+    path("goals/<int:pk>/deactivate/", views.GoalDeactivateView.as_view(), name="goal-deactivate"),
+    path("metrics/", views.MetricHistoryView.as_view(), name="metrics"),
+    path("metrics/new/", views.MetricCreateView.as_view(), name="metric-create"),
+    path("classes/", views.TimetableView.as_view(), name="timetable"),
+    path("classes/<int:pk>/register/", views.ClassRegisterView.as_view(), name="class-register"),
+    path(
+        "classes/registrations/<int:pk>/cancel/",
+        views.RegistrationCancelView.as_view(),
+        name="registration-cancel",
+    ),
+    path("training/", views.TrainingView.as_view(), name="training"),
+    path("training/trainers/<int:pk>/", views.SessionBookView.as_view(), name="pt-book"),
+    path("training/sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="pt-reschedule"),
+    path("training/sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="pt-cancel"),
+    path("invoices/", views.InvoiceListView.as_view(), name="invoices"),
+    path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice-detail"),
+]

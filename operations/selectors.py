@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from trainers.models import Trainer, TrainerAvailability
 
-from .models import Booking, ClassRegistration, GroupClass
+from .models import Booking, ClassRegistration, GroupClass, MaintenanceRecord, Room
 
 
 def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet[GroupClass]:
@@ -100,3 +100,57 @@ def waitlist_position(*, registration: ClassRegistration) -> int | None:
         | Q(registered_at=registration.registered_at, id__lt=registration.id)
     )
     return ahead.count() + 1
+
+
+def rooms_free(
+    *, start: datetime.datetime, end: datetime.datetime, exclude_booking_id: int | None = None
+) -> QuerySet[Room]:
+    """Rooms with no live booking overlapping [start, end), by name; one query.
+
+    ``exclude_booking_id``: a booking being moved does not block its own room.
+    """
+    busy = Booking.objects.filter(room=OuterRef("pk"), start_time__lt=end, end_time__gt=start).exclude(
+        status=Booking.Status.CANCELLED
+    )
+    if exclude_booking_id is not None:
+        busy = busy.exclude(pk=exclude_booking_id)
+    return Room.objects.filter(~Exists(busy)).order_by("name")
+
+
+def open_maintenance() -> QuerySet[MaintenanceRecord]:
+    """Maintenance records not yet resolved, oldest report first, with their equipment and room; one query."""
+    return (
+        MaintenanceRecord.objects.exclude(status=MaintenanceRecord.Status.RESOLVED)
+        .select_related("equipment__room", "reported_by")
+        .order_by("reported_at", "id")
+    )
+
+
+def rooms_with_open_issues() -> QuerySet[Room]:
+    """Every room with ``equipment_count`` and ``open_issues`` (unresolved maintenance records); one query."""
+    return Room.objects.annotate(
+        equipment_count=Count("equipment", distinct=True),
+        open_issues=Count(
+            "equipment__maintenance_records",
+            filter=~Q(equipment__maintenance_records__status=MaintenanceRecord.Status.RESOLVED),
+            distinct=True,
+        ),
+    ).order_by("name")
+
+
+def room_day(*, day: datetime.date) -> tuple[list[Room], list[Booking]]:
+    """Every room, and the live bookings of any room touching ``day`` (club time) by room and start; two queries.
+
+    For the staff's side-by-side day view of the rooms.
+    """
+    zone = timezone.get_default_timezone()
+    day_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
+    day_end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone)
+    rooms = list(Room.objects.order_by("name"))
+    bookings = list(
+        Booking.objects.filter(room__isnull=False, start_time__lt=day_end, end_time__gt=day_start)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("trainer__user", "group_class", "pt_session__member__user")
+        .order_by("room_id", "start_time", "id")
+    )
+    return rooms, bookings

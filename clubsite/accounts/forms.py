@@ -1,10 +1,80 @@
-"""Sign-in form: the username field is labelled and typed as an email."""
+"""Account forms: sign-in by email, and sign-up as a member with a password typed twice."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+
+from members import services as member_services
+from members.models import Member
+
+from .models import EMAIL_TAKEN, User
+from .services import EMAIL_INVALID, NAME_REQUIRED, NAME_TOO_LONG
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class SignUpForm(SetPasswordMixin, forms.Form):
+    """What a new member types. The password is checked by the project's validators; the rest by the
+    member_create service (email free regardless of case, age, phone), whose refusal the view shows."""
+
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput({"autocomplete": "email"}))
+    password1, password2 = SetPasswordMixin.create_password_fields(label2="Password again")
+    date_of_birth = forms.DateField(
+        label="Date of birth", widget=forms.DateInput({"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
+    )
+    gender = forms.ChoiceField(label="Gender", choices=Member.Gender.choices, initial=Member.Gender.UNDISCLOSED)
+    phone = forms.CharField(
+        label="Phone",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput({"type": "tel", "autocomplete": "tel"}),
+        help_text="Optional. Digits, spaces, +, - and parentheses.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # The similarity validator compares the password with the name and email being signed up.
+        self.validate_password_for_user(
+            User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+        )
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "email": data["email"],
+            "password": data["password1"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "date_of_birth": data["date_of_birth"],
+            "gender": data["gender"],
+            "phone": data["phone"],
+        }
+
+
+# Which field a sign-up refusal belongs under; other messages are shown above the form.
+SIGNUP_ERROR_FIELDS = {
+    EMAIL_TAKEN: "email",
+    EMAIL_INVALID: "email",
+    NAME_TOO_LONG: "first_name",
+    NAME_REQUIRED: "first_name",
+    member_services.BIRTH_DATE_REQUIRED: "date_of_birth",
+    member_services.BIRTH_DATE_FUTURE: "date_of_birth",
+    member_services.AGE_OUT_OF_RANGE: "date_of_birth",
+    member_services.GENDER_INVALID: "gender",
+    member_services.PHONE_INVALID: "phone",
+}

@@ -18,4 +18,14 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("landing/", views.landing, name="landing"),
+    path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
 ]

@@ -1,0 +1,267 @@
+"""Account pages: sign-up as a member, sign-in by email, password change and password reset by email."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from clubsite.accounts.models import EMAIL_TAKEN, User
+from clubsite.accounts.tests.factories import DEMO_PASSWORD, UserFactory
+from clubsite.accounts.views import PASSWORD_CHANGED
+from members import services as member_services
+from members.models import Member
+from members.tests.factories import MemberFactory
+
+PASSWORD = "plum-orchard-47-quietly"
+
+
+def _sign_up(**changes):
+    data = {
+        "first_name": "Nina",
+        "last_name": "Newcomer",
+        "email": "Nina.New@Example.COM",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "date_of_birth": "1995-05-17",
+        "gender": "female",
+        "phone": "07700 900123",
+    }
+    data.update(changes)
+    return data
+
+
+def _years_ago(years: int, days: int = 0) -> str:
+    today = timezone.localdate()
+    return (today.replace(year=today.year - years) + datetime.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_to_sign_up_for_visitors(client):
+    content = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("accounts:signup")}"' in content
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_links_to_sign_up_and_password_reset(client):
+    content = client.get(reverse("accounts:login")).content.decode()
+
+    assert reverse("accounts:signup") in content
+    assert reverse("accounts:password-reset") in content
+
+
+@pytest.mark.django_db
+def test_the_sign_up_form_labels_every_input(client):
+    content = client.get(reverse("accounts:signup")).content.decode()
+
+    for field in ("first_name", "last_name", "email", "password1", "password2", "date_of_birth", "gender", "phone"):
+        assert f'for="id_{field}"' in content, field
+    assert 'type="date"' in content
+
+
+@pytest.mark.django_db
+def test_signing_up_creates_the_member_signs_them_in_and_opens_the_dashboard(client):
+    response = client.post(reverse("accounts:signup"), _sign_up(), follow=True)
+
+    member = Member.objects.select_related("user").get()
+    assert member.user.email == "Nina.New@example.com"
+    assert (member.user.first_name, member.date_of_birth, member.gender, member.phone) == (
+        "Nina",
+        datetime.date(1995, 5, 17),
+        "female",
+        "07700 900123",
+    )
+    assert member.user.check_password(PASSWORD)
+    assert int(client.session[SESSION_KEY]) == member.user.pk
+    assert response.redirect_chain == [(reverse("members:dashboard"), 302)]
+    assert "Welcome to the club, Nina! Your account is ready." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_new_member_can_sign_in_with_their_email_in_any_case(client):
+    client.post(reverse("accounts:signup"), _sign_up())
+    client.logout()
+
+    response = client.post(reverse("accounts:login"), {"username": "nina.new@EXAMPLE.com", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:landing")
+
+
+@pytest.mark.django_db
+def test_an_email_taken_in_another_case_is_refused_on_the_email_field(client):
+    MemberFactory(user__email="nina.new@example.com")
+
+    response = client.post(reverse("accounts:signup"), _sign_up(email="NINA.NEW@example.com"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [EMAIL_TAKEN]
+    assert response.context["form"].data["first_name"] == "Nina"
+    assert User.objects.count() == 1
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", member_services.BIRTH_DATE_FUTURE),
+        ({"date_of_birth": _years_ago(13, days=1)}, "date_of_birth", member_services.AGE_OUT_OF_RANGE),
+        ({"date_of_birth": _years_ago(121)}, "date_of_birth", member_services.AGE_OUT_OF_RANGE),
+        ({"phone": "12"}, "phone", member_services.PHONE_INVALID),
+        ({"phone": "phone me"}, "phone", member_services.PHONE_INVALID),
+        ({"password2": "something-else-entirely"}, "password2", "The two password fields didn’t match."),
+        ({"password1": "12345678", "password2": "12345678"}, "password2", "This password is too common."),
+        (
+            {"password1": "short", "password2": "short"},
+            "password2",
+            "This password is too short. It must contain at least 8 characters.",
+        ),
+        (
+            {"password1": "newcomer1", "password2": "newcomer1"},
+            "password2",
+            "The password is too similar to the last name.",
+        ),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+    ],
+)
+def test_sign_up_refusals_show_on_their_field_and_create_nothing(client, changes, field, message):
+    response = client.post(reverse("accounts:signup"), _sign_up(**changes))
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field]
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_thirteen_year_old_may_sign_up(client):
+    client.post(reverse("accounts:signup"), _sign_up(date_of_birth=_years_ago(13)))
+
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_signed_in_person_is_sent_on_from_sign_up(client):
+    client.force_login(MemberFactory().user)
+
+    response = client.get(reverse("accounts:signup"))
+
+    assert response.url == reverse("accounts:landing")
+
+
+@pytest.mark.django_db
+def test_a_member_lands_on_their_dashboard_after_signing_in(client):
+    member = MemberFactory()
+
+    response = client.post(
+        reverse("accounts:login"), {"username": member.user.email, "password": DEMO_PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("members:dashboard")
+
+
+@pytest.mark.django_db
+def test_signing_out(client):
+    client.force_login(MemberFactory().user)
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.url == reverse("home")
+    assert SESSION_KEY not in client.session
+
+
+# -- password change ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_changing_the_password(client):
+    user = MemberFactory().user
+    client.force_login(user)
+
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+        follow=True,
+    )
+
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert PASSWORD_CHANGED in response.content.decode()
+    assert int(client.session[SESSION_KEY]) == user.pk  # still signed in
+
+
+@pytest.mark.django_db
+def test_a_wrong_old_password_is_refused(client):
+    user = MemberFactory().user
+    client.force_login(user)
+
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": "nope", "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_password_change_needs_signing_in(client):
+    response = client.get(reverse("accounts:password-change"))
+
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+# -- password reset -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email_end_to_end(client):
+    user = MemberFactory(user__email="Reset.Me@club.test", user__first_name="Rita").user
+
+    sent = client.post(reverse("accounts:password-reset"), {"email": "reset.me@CLUB.test"}, follow=True)
+
+    assert sent.redirect_chain[-1][0] == reverse("accounts:password-reset-done")
+    assert "Check your email" in sent.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["Reset.Me@club.test"]
+    assert message.subject == "Reset your Clubsite Health & Fitness password"
+    assert message.body.startswith("Hello Rita,")
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"] is True
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}, follow=True
+    )
+
+    assert done.redirect_chain[-1][0] == reverse("accounts:password-reset-complete")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert client.get(link, follow=True).context["validlink"] is False
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
+    response = client.post(reverse("accounts:password-reset"), {"email": "nobody@club.test"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("accounts:password-reset-done")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_password_reset_refuses_a_weak_new_password(client):
+    UserFactory(email="weak@club.test")
+    client.post(reverse("accounts:password-reset"), {"email": "weak@club.test"})
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "123", "new_password2": "123"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]

@@ -1,0 +1,209 @@
+"""Forms of the member portal: they collect what a member types; the services decide whether it is right."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from clubsite.accounts.services import NAME_TOO_LONG
+from operations import services as scheduling
+from operations.models import Room
+
+from . import services
+from .models import FitnessGoal, Member
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+# Which field a service's message belongs under; a message not listed is shown above the form.
+PROFILE_ERROR_FIELDS = {
+    NAME_TOO_LONG: "first_name",
+    services.BIRTH_DATE_REQUIRED: "date_of_birth",
+    services.BIRTH_DATE_FUTURE: "date_of_birth",
+    services.AGE_OUT_OF_RANGE: "date_of_birth",
+    services.GENDER_INVALID: "gender",
+    services.PHONE_INVALID: "phone",
+}
+GOAL_ERROR_FIELDS = {
+    services.GOAL_TYPE_INVALID: "goal_type",
+    services.GOAL_TARGET_INVALID: "target_value",
+    services.GOAL_UNIT_REQUIRED: "unit",
+    services.GOAL_UNIT_TOO_LONG: "unit",
+    services.GOAL_DATE_INVALID: "target_date",
+    services.GOAL_DATE_PAST: "target_date",
+    services.GOAL_DATE_TOO_FAR: "target_date",
+}
+METRIC_ERROR_FIELDS = {
+    services.WEIGHT_OUT_OF_RANGE: "weight",
+    services.HEART_RATE_OUT_OF_RANGE: "heart_rate",
+    services.BODY_FAT_OUT_OF_RANGE: "body_fat",
+    services.METRIC_TIME_INVALID: "recorded_at",
+    services.METRIC_TIME_FUTURE: "recorded_at",
+    services.METRIC_TIME_BEFORE_BIRTH: "recorded_at",
+}
+PT_ERROR_FIELDS = {
+    scheduling.ROOM_REQUIRED: "room",
+    scheduling.ROOM_BOOKED: "room",
+}
+ROOM_BOOKED_BY_PREFIX = scheduling.ROOM_BOOKED_BY.split("{")[0]
+
+
+def show_error(form: forms.Form, error: Exception, fields: dict[str, str]) -> None:
+    """Put a service's message on the field it is about (or above the form), keeping what was typed."""
+    message = str(error)
+    field = fields.get(message)
+    if field is None and message.startswith(ROOM_BOOKED_BY_PREFIX):
+        field = "room"
+    form.add_error(field if field in form.fields else None, message)
+
+
+def club_now_input() -> str:
+    """Now, as a datetime-local input shows it on the club's clock."""
+    return timezone.localtime(timezone.now(), timezone.get_default_timezone()).strftime(DATETIME_FORMAT)
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=DATE_WIDGET)
+    gender = forms.ChoiceField(label="Gender", choices=Member.Gender.choices)
+    phone = forms.CharField(
+        label="Phone",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput({"type": "tel", "autocomplete": "tel"}),
+        help_text="Optional. Digits, spaces, +, - and parentheses.",
+    )
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict:
+        return {
+            "first_name": member.user.first_name,
+            "last_name": member.user.last_name,
+            "date_of_birth": member.date_of_birth,
+            "gender": member.gender,
+            "phone": member.phone,
+        }
+
+
+class GoalForm(forms.Form):
+    goal_type = forms.ChoiceField(label="Goal", choices=FitnessGoal.GoalType.choices)
+    target_value = forms.DecimalField(
+        label="Target value", widget=forms.NumberInput({"step": "0.01", "inputmode": "decimal"})
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=32,
+        help_text="kg for weight, % for body fat, bpm for heart rate (these show your progress); or km, minutes…",
+    )
+    target_date = forms.DateField(label="Target date", required=False, widget=DATE_WIDGET, help_text="Optional.")
+
+    @classmethod
+    def initial_for(cls, goal: FitnessGoal) -> dict:
+        return {
+            "goal_type": goal.goal_type,
+            "target_value": goal.target_value,
+            "unit": goal.unit,
+            "target_date": goal.target_date,
+        }
+
+
+class MetricForm(forms.Form):
+    weight = forms.DecimalField(
+        label="Weight (kg)", required=False, widget=forms.NumberInput({"step": "0.1", "inputmode": "decimal"})
+    )
+    heart_rate = forms.IntegerField(
+        label="Resting heart rate (bpm)", required=False, widget=forms.NumberInput({"inputmode": "numeric"})
+    )
+    body_fat = forms.DecimalField(
+        label="Body fat (%)", required=False, widget=forms.NumberInput({"step": "0.1", "inputmode": "decimal"})
+    )
+    recorded_at = forms.DateTimeField(
+        label="Measured at",
+        required=False,
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format=DATETIME_FORMAT),
+        help_text="Leave as it is for now, or enter an earlier time to back-date the entry.",
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation button: nothing to type, but a place to show why the action was refused."""
+
+
+DURATION_CHOICES = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"), (120, "2 hours")]
+DEFAULT_DURATION = 60
+SLOT_REQUIRED = "Choose one of the free times listed."
+# How far ahead the free slots can be browsed.
+SLOT_DAYS_AHEAD = 365
+
+
+class SlotSearchForm(forms.Form):
+    """Which day and how long: the free slots of a trainer are listed for these."""
+
+    date = forms.DateField(label="Day", widget=DATE_WIDGET)
+    duration = forms.TypedChoiceField(label="Length", choices=DURATION_CHOICES, coerce=int)
+
+    @classmethod
+    def from_query(cls, query) -> tuple[datetime.date, int]:
+        """The day and length asked for in the query string, today and an hour when missing or unreadable."""
+        today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+        form = cls(
+            data={"date": query.get("date") or today.isoformat(), "duration": query.get("duration") or DEFAULT_DURATION}
+        )
+        if not form.is_valid():
+            return today, DEFAULT_DURATION
+        day = min(max(form.cleaned_data["date"], today), today + datetime.timedelta(days=SLOT_DAYS_AHEAD))
+        return day, form.cleaned_data["duration"]
+
+
+class SlotForm(forms.Form):
+    """The slot chosen from the list; carried as hidden fields to the confirmation."""
+
+    start_time = forms.DateTimeField(widget=forms.HiddenInput)
+    duration = forms.TypedChoiceField(choices=DURATION_CHOICES, coerce=int, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Hidden fields have no place to show an error; say it above the form instead.
+        if "start_time" not in cleaned or "duration" not in cleaned:
+            raise forms.ValidationError(SLOT_REQUIRED)
+        try:
+            self.span()
+        except OverflowError as error:  # the last day a datetime can hold
+            raise forms.ValidationError(SLOT_REQUIRED) from error
+        return cleaned
+
+    def span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        start = self.cleaned_data["start_time"]
+        return start, start + datetime.timedelta(minutes=self.cleaned_data["duration"])
+
+
+class PTSessionForm(SlotForm):
+    room = forms.ModelChoiceField(
+        label="Where",
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label="Online (video call)",
+        help_text="Rooms free at that time, or online.",
+    )
+
+    def __init__(self, *args, rooms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rooms is not None:
+            self.fields["room"].queryset = rooms
+
+
+class PTBookForm(PTSessionForm):
+    notes = forms.CharField(
+        label="Notes for the trainer",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="Optional: what you would like to work on.",
+    )

@@ -1,0 +1,29 @@
+"""The member portal under /member/: each module holds the pages of one part of it."""
+
+from .classes import ClassRegisterView, RegistrationCancelView, TimetableView
+from .dashboard import DashboardView
+from .goals import GoalCreateView, GoalDeactivateView, GoalListView, GoalUpdateView
+from .invoices import InvoiceDetailView, InvoiceListView
+from .metrics import MetricCreateView, MetricHistoryView
+from .profile import ProfileView
+from .training import SessionBookView, SessionCancelView, SessionRescheduleView, TrainingView
+
+__all__ = [
+    "ClassRegisterView",
+    "DashboardView",
+    "GoalCreateView",
+    "GoalDeactivateView",
+    "GoalListView",
+    "GoalUpdateView",
+    "InvoiceDetailView",
+    "InvoiceListView",
+    "MetricCreateView",
+    "MetricHistoryView",
+    "ProfileView",
+    "RegistrationCancelView",
+    "SessionBookView",
+    "SessionCancelView",
+    "SessionRescheduleView",
+    "TimetableView",
+    "TrainingView",
+]

@@ -1,0 +1,65 @@
+"""What every member portal page shares: only members get in, and refusals show on the form."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView
+
+from clubsite.accounts.roles import is_member
+from members.forms import show_error
+from members.models import Member
+from members.services import MemberError
+from operations.services import SchedulingError
+
+PAGE_SIZE = 20
+
+
+class MemberRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Anonymous visitors are sent to sign in; a signed-in person without a member profile gets 403."""
+
+    def test_func(self) -> bool:
+        return is_member(self.request.user)
+
+    @cached_property
+    def member(self) -> Member:
+        return self.request.user.member
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member"] = self.member
+        return context
+
+
+class ServiceFormView(MemberRequiredMixin, FormView):
+    """A form whose valid data goes to a service; a refusal is shown on the form with what was typed."""
+
+    error_fields: dict[str, str] = {}
+
+    def perform(self, form):
+        """Call the service and return the response; raise the service's error to refuse."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            return self.perform(form)
+        except (MemberError, SchedulingError) as error:
+            show_error(form, error, self.error_fields)
+            return self.form_invalid(form)
+
+
+def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:
+    """The page asked for in ?page=; a missing, unreadable or too-large number gives the first or last page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` address the form came from when it is on this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -1,0 +1,221 @@
+"""Personal training for a member: their sessions, a trainer's free slots, booking, moving and cancelling."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from members.forms import (
+    DURATION_CHOICES,
+    PT_ERROR_FIELDS,
+    ConfirmForm,
+    PTBookForm,
+    PTSessionForm,
+    SlotForm,
+    SlotSearchForm,
+)
+from members.selectors import member_upcoming_sessions
+from operations.models import PersonalTrainingSession, Room
+from operations.selectors import rooms_free, trainer_free_slots
+from operations.services import (
+    SchedulingError,
+    describe_booking,
+    pt_session_book,
+    pt_session_cancel,
+    pt_session_price,
+    pt_session_reschedule,
+)
+from trainers.models import Trainer
+
+from .base import MemberRequiredMixin, ServiceFormView, paginate
+
+# Free slots start every half hour, so a member is not tied to the trainer's on-the-hour grid.
+SLOT_STEP = datetime.timedelta(minutes=30)
+
+
+def _cutoff() -> datetime.datetime:
+    """Sessions starting before this can no longer be cancelled or moved by the member."""
+    return timezone.now() + datetime.timedelta(hours=settings.PT_CANCELLATION_CUTOFF_HOURS)
+
+
+class TrainingView(MemberRequiredMixin, TemplateView):
+    template_name = "members/training.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_obj=paginate(self.request, member_upcoming_sessions(member=self.member)),
+            trainers=Trainer.objects.filter(is_active=True)
+            .exclude(user_id=self.request.user.pk)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name"),
+            cutoff=_cutoff(),
+            cutoff_hours=settings.PT_CANCELLATION_CUTOFF_HOURS,
+        )
+        return context
+
+
+class SlotPickerView(ServiceFormView):
+    """Two steps on one page: pick a free slot of the trainer on a day, then confirm where, at what price.
+
+    Without ``start_time`` in the query string the page lists the free slots; with one (a slot's link, or
+    a refused POST) it asks for the room and shows the price before the member commits.
+    """
+
+    template_name = "members/pt_slots.html"
+    error_fields = PT_ERROR_FIELDS
+    action = ""
+
+    @property
+    def trainer(self) -> Trainer:
+        raise NotImplementedError
+
+    def moving_booking_id(self) -> int | None:
+        return None
+
+    @cached_property
+    def chosen(self) -> tuple[datetime.datetime, datetime.datetime] | None:
+        """The slot being confirmed (from the POST, or the slot link followed), or None while choosing."""
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        if "start_time" not in data:
+            return None
+        slot = SlotForm(data=data)
+        return slot.span() if slot.is_valid() else None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.chosen is not None:
+            start, end = self.chosen
+            kwargs["rooms"] = rooms_free(start=start, end=end, exclude_booking_id=self.moving_booking_id())
+        else:
+            kwargs["rooms"] = Room.objects.none()
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.chosen is not None:
+            start, end = self.chosen
+            initial.update(start_time=start.isoformat(), duration=int((end - start).total_seconds() // 60))
+        return initial
+
+    def _price(self, start: datetime.datetime, end: datetime.datetime):
+        try:
+            return pt_session_price(trainer=self.trainer, start_time=start, end_time=end)
+        except SchedulingError:
+            return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trainer = self.trainer
+        context.update(trainer=trainer, action=self.action, chosen=self.chosen)
+        if self.chosen is not None:
+            start, end = self.chosen
+            context.update(start=start, end=end, price=self._price(start, end))
+        else:
+            day, duration = SlotSearchForm.from_query(self.request.GET)
+            length = datetime.timedelta(minutes=duration)
+            context.update(
+                search=SlotSearchForm(initial={"date": day, "duration": duration}),
+                day=day,
+                previous_day=day - datetime.timedelta(days=1),
+                next_day=day + datetime.timedelta(days=1),
+                today=timezone.localdate(timezone.now(), timezone.get_default_timezone()),
+                duration=duration,
+                duration_label=dict(DURATION_CHOICES)[duration],
+                slots=trainer_free_slots(trainer=trainer, day=day, duration=length, step=SLOT_STEP),
+                slot_price=self._price(timezone.now(), timezone.now() + length),
+            )
+        return context
+
+
+class SessionBookView(SlotPickerView):
+    form_class = PTBookForm
+    action = "book"
+
+    @cached_property
+    def trainer(self) -> Trainer:
+        active = Trainer.objects.filter(is_active=True).select_related("user")
+        return get_object_or_404(active, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        start, end = form.span()
+        session = pt_session_book(
+            member=self.member,
+            trainer=self.trainer,
+            start_time=start,
+            end_time=end,
+            room=form.cleaned_data["room"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(
+            self.request, f"Booked: {describe_booking(session.booking)} with {self.trainer}, £{session.price}."
+        )
+        return redirect("members:training")
+
+
+class OwnSessionMixin:
+    """The session in the URL, if it is one of the signed-in member's; anyone else's is a 404."""
+
+    @cached_property
+    def session(self) -> PersonalTrainingSession:
+        own = PersonalTrainingSession.objects.filter(member=self.member).select_related(
+            "booking__room", "booking__trainer__user"
+        )
+        return get_object_or_404(own, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            session=self.session,
+            cutoff=_cutoff(),
+            cutoff_hours=settings.PT_CANCELLATION_CUTOFF_HOURS,
+        )
+        return context
+
+
+class SessionRescheduleView(OwnSessionMixin, SlotPickerView):
+    form_class = PTSessionForm
+    action = "reschedule"
+
+    @property
+    def trainer(self) -> Trainer:
+        return self.session.booking.trainer
+
+    def moving_booking_id(self) -> int | None:
+        return self.session.booking_id
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.chosen is not None:
+            initial["room"] = self.session.booking.room_id
+        return initial
+
+    def perform(self, form):
+        start, end = form.span()
+        session = pt_session_reschedule(
+            session=self.session, start_time=start, end_time=end, room=form.cleaned_data["room"], by_member=True
+        )
+        messages.success(
+            self.request, f"Moved: {describe_booking(session.booking)} with {self.trainer}, £{session.price}."
+        )
+        return redirect("members:training")
+
+
+class SessionCancelView(OwnSessionMixin, ServiceFormView):
+    template_name = "members/pt_session_cancel.html"
+    form_class = ConfirmForm
+
+    def perform(self, form):
+        session = pt_session_cancel(session=self.session, by_member=True)
+        messages.success(self.request, f"Cancelled: {describe_booking(session.booking)} with {self.trainer_name}.")
+        return redirect("members:training")
+
+    @property
+    def trainer_name(self) -> str:
+        return str(self.session.booking.trainer)
