@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
-from operations.models import GroupClass, Room
-from trainers.models import Trainer
+from operations.models import GroupClass
 
 
 class TimetableFilter(django_filters.FilterSet):
@@ -16,19 +16,20 @@ class TimetableFilter(django_filters.FilterSet):
         label="Day",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    trainer = django_filters.ModelChoiceFilter(
-        field_name="booking__trainer",
-        queryset=Trainer.objects.filter(is_active=True).select_related("user").order_by(
-            "user__first_name", "user__last_name"
-        ),
-        label="Trainer",
-        empty_label="Any trainer",
-    )
-    room = django_filters.ModelChoiceFilter(
-        field_name="booking__room", queryset=Room.objects.order_by("name"), label="Room", empty_label="Any room"
-    )
+    # Typed names rather than drop-downs: a club chain has hundreds of trainers and rooms, and a
+    # select listing them all would cost more to render than the timetable itself.
+    trainer = django_filters.CharFilter(method="filter_trainer", label="Trainer")
+    room = django_filters.CharFilter(field_name="booking__room__name", lookup_expr="icontains", label="Room")
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Class name")
 
     class Meta:
         model = GroupClass
         fields = ["date", "trainer", "room", "name"]
+
+    def filter_trainer(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(booking__trainer__user__first_name__icontains=word)
+                | Q(booking__trainer__user__last_name__icontains=word)
+            )
+        return queryset

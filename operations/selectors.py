@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from trainers.models import Trainer, TrainerAvailability
@@ -14,20 +14,44 @@ from trainers.models import Trainer, TrainerAvailability
 from .models import Booking, ClassRegistration, GroupClass, MaintenanceRecord, Room
 
 
+def _registrations_counted(status_filter: Q) -> Subquery:
+    """How many registrations of the outer class match; a correlated subquery, so it runs only
+    for the rows a page actually returns (after LIMIT), not for every class in the range."""
+    return Coalesce(
+        Subquery(
+            ClassRegistration.objects.filter(status_filter, group_class=OuterRef("pk"))
+            .order_by()
+            .values("group_class")
+            .annotate(total=Count("pk"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet[GroupClass]:
-    """Scheduled classes starting in [start, end), with seats left and waitlist length; one query."""
+    """Scheduled classes starting in [start, end), with seats left and waitlist length.
+
+    Costs one query now (the class bookings) and one when the classes are read."""
+    # The class bookings are read first (through the partial index of class bookings), then their
+    # classes by id. Joined in one query, PostgreSQL cannot tell that only classes' bookings join
+    # a class, expects a handful of rows and walks the whole bookings table in id order instead:
+    # 1 ms against 65 ms at 200,000 bookings.
+    class_booking_ids = list(
+        Booking.objects.filter(
+            kind=Booking.Kind.GROUP_CLASS,
+            start_time__gte=start,
+            start_time__lt=end,
+            status=Booking.Status.SCHEDULED,
+        ).values_list("id", flat=True)
+    )
     return (
-        GroupClass.objects.filter(
-            booking__start_time__gte=start,
-            booking__start_time__lt=end,
-            booking__status=Booking.Status.SCHEDULED,
-        )
+        GroupClass.objects.filter(booking_id__in=class_booking_ids)
         .select_related("booking__room", "booking__trainer__user")
         .annotate(
-            seated_count=Count("registrations", filter=Q(registrations__status__in=ClassRegistration.SEATED)),
-            waitlist_count=Count(
-                "registrations", filter=Q(registrations__status=ClassRegistration.Status.WAITLISTED)
-            ),
+            seated_count=_registrations_counted(Q(status__in=ClassRegistration.SEATED)),
+            waitlist_count=_registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED)),
             local_date=TruncDate("booking__start_time"),
         )
         .annotate(seats_left=Greatest(F("capacity") - F("seated_count"), 0))

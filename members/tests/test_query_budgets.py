@@ -64,7 +64,7 @@ PAGES = [
     # (url name, extra queries beyond BASE)
     ("members:dashboard", 6),  # the six of member_dashboard
     ("members:metrics", 3),  # count, page, chart entries
-    ("members:timetable", 5),  # count, page, own registrations, trainer and room choices
+    ("members:timetable", 4),  # class bookings, count, page, own registrations
     ("members:goals", 2),  # count, page (progress annotated in the page query)
     ("members:training", 3),  # count, page, trainers
     ("members:invoices", 3),  # count, page, outstanding balance
