@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from clubsite.pagination import CappedCountPaginator
 from operations import services
 from operations.models import Booking
 from operations.services import SchedulingError
@@ -32,6 +33,7 @@ from .mixins import TrainerRequiredMixin
 SCHEDULE_PAGE_SIZE = 20
 AVAILABILITY_PAGE_SIZE = 25
 LOOKUP_PAGE_SIZE = 20
+LOOKUP_COUNT_CAP = 1000
 # Weeks further than this from today are not worth a calendar (and keep date arithmetic in range).
 FURTHEST_WEEK = datetime.timedelta(days=366 * 20)
 
@@ -290,7 +292,13 @@ class MemberLookupView(TrainerRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = MemberLookupForm(self.request.GET or None)
         term = form.cleaned_data["q"].strip() if form.is_valid() else ""
-        page = _page(self.request, selectors.member_lookup(term=term), LOOKUP_PAGE_SIZE) if term else None
+        page = (
+            CappedCountPaginator(selectors.member_lookup(term=term), LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP).get_page(
+                self.request.GET.get("page")
+            )
+            if term
+            else None
+        )
         context.update(
             form=form,
             term=term,

@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # Name searches list people in this order and stop after a page: the index lets them stop early.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="accounts_user_name_order")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
