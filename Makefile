@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate seed test check db-stop db-status clean
+.PHONY: install run migrate seed test check db-stop db-status clean bench loadtest
 
 install: $(STAMP)
 
@@ -44,3 +44,21 @@ db-status: install
 
 clean: db-stop
 	rm -rf $(VENV) .pgdata staticfiles
+
+# Benchmarks (not part of `make test`): two databases on the embedded server, measured and compared.
+# See docs/performance.md. BENCH_LARGE_SCALE=100 is 100,000 members and 10,000,000 health metrics.
+BENCH_LARGE_SCALE ?= 100
+BENCH_URL = postgres://postgres@/$(1)?host=$(CURDIR)/.pgdata
+BENCH_ENV = DJANGO_SETTINGS_MODULE=clubsite.settings.bench
+
+bench: migrate
+	$(MANAGE) bench_setup --database clubsite_bench_small --scale 1
+	$(MANAGE) bench_setup --database clubsite_bench_large --scale $(BENCH_LARGE_SCALE)
+	$(BENCH_ENV) DATABASE_URL="$(call BENCH_URL,clubsite_bench_small)" $(MANAGE) bench --label small --output docs/bench/small.json
+	$(BENCH_ENV) DATABASE_URL="$(call BENCH_URL,clubsite_bench_large)" $(MANAGE) bench --label large --output docs/bench/large.json
+	$(BENCH_ENV) $(MANAGE) bench --compare docs/bench/small.json docs/bench/large.json
+
+loadtest: migrate
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(MANAGE) bench_setup --database clubsite_bench_large --scale $(BENCH_LARGE_SCALE)
+	$(BENCH_ENV) DATABASE_URL="$(call BENCH_URL,clubsite_bench_large)" $(MANAGE) loadtest
