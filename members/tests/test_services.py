@@ -7,11 +7,11 @@ from django.utils import timezone
 from clubsite.accounts.models import User
 from clubsite.accounts.services import EMAIL_INVALID, EMAIL_TAKEN
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing import sign_in
 from members import services
 from members.models import FitnessGoal, HealthMetric, Member
 from members.services import MemberError
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
-from clubsite.testing import sign_in
 
 PASSWORD = "a-long-enough-secret"
 

@@ -10,8 +10,7 @@ from clubsite.accounts.services import (
     AccountError,
     user_create,
 )
-from clubsite.testing import race
-from clubsite.testing import sign_in
+from clubsite.testing import race, sign_in
 
 PASSWORD = "a-long-enough-secret"
 

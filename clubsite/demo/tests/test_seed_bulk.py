@@ -5,11 +5,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Max, Q
 
+from billing.models import Invoice
 from clubsite.demo.bulk import BASE
 from members.models import HealthMetric, Member
 from members.tests.factories import HealthMetricFactory
 from operations.models import ClassRegistration, GroupClass, PersonalTrainingSession
-from billing.models import Invoice
 from trainers.models import Trainer
 
 

@@ -14,10 +14,18 @@ from clubsite.demo.management.commands.seed_demo import (
     DEMO_PASSWORD,
     DEMO_TRAINER_EMAIL,
 )
-from members.models import FitnessGoal, HealthMetric, Member
-from operations.models import AdminStaff, Booking, ClassRegistration, GroupClass, MaintenanceRecord, PersonalTrainingSession, Room
-from trainers.models import Trainer, TrainerAvailability
 from clubsite.testing import sign_in
+from members.models import FitnessGoal, HealthMetric, Member
+from operations.models import (
+    AdminStaff,
+    Booking,
+    ClassRegistration,
+    GroupClass,
+    MaintenanceRecord,
+    PersonalTrainingSession,
+    Room,
+)
+from trainers.models import Trainer, TrainerAvailability
 
 
 def _seed() -> str:
