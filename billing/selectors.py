@@ -132,3 +132,13 @@ def overdue_invoices(*, today: datetime.date) -> QuerySet[Invoice]:
         .select_related("member__user")
         .order_by("due_date", "id")
     )
+
+
+def revenue_between(*, start: datetime.datetime, end: datetime.datetime) -> Decimal:
+    """Money received in [start, end), net of refunds given in it; one query."""
+    result = Payment.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
+        net=Sum(
+            Case(When(kind=Payment.Kind.REFUND, then=-F("amount")), default=F("amount"), output_field=MONEY)
+        )
+    )
+    return result["net"] or ZERO

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from django.utils import dateformat, timezone
 
 from clubsite.db import constraint_errors
 from members.models import Member
-from operations.models import Booking, ClassRegistration, PersonalTrainingSession
+from operations import services as scheduling
+from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
 
 from .models import ZERO, Invoice, InvoiceLine, Membership, MembershipPlan, Payment
 from .selectors import invoice_totals
@@ -67,6 +69,10 @@ REFUND_INVOICE_STATUS = "Refunds can only be made on an issued or paid invoice."
 REFUND_ABOVE_PAID = "A refund cannot be more than what was paid on this invoice."
 VOID_INVOICE_STATUS = "Only a draft or issued invoice can be voided."
 VOID_HAS_PAYMENTS = "An invoice with money received cannot be voided; refund the payments first."
+INVOICE_DRAFT_EXISTS = "This member already has a draft invoice for that period: {invoice}."
+LINE_REQUIRED = "This invoice line no longer exists."
+LINE_REMOVE_NOT_DRAFT = "Lines can only be removed from a draft invoice."
+CANCELLED_CREDIT = "Credit for {description} (cancelled)"
 
 MAX_QUANTITY = 1000
 MAX_MONEY = Decimal("100000000")  # NUMERIC(10,2)
@@ -595,3 +601,160 @@ def invoice_void(*, invoice: Invoice) -> Invoice:
         invoice.save(update_fields=["status"])
         invoice.lines.update(voided=True)
     return invoice
+
+
+# --- drafts by hand, and settling what was billed for something cancelled ----------------------
+
+
+@transaction.atomic
+def invoice_create(*, member: Member, period_start: datetime.date, period_end: datetime.date) -> Invoice:
+    """Open an empty draft for a member and period, for lines added by hand."""
+    period_start, period_end = _period(period_start, period_end)
+    member = _lock_member(member)
+    existing = Invoice.objects.filter(
+        member=member, status=Invoice.Status.DRAFT, period_start=period_start, period_end=period_end
+    ).first()
+    if existing is not None:
+        raise BillingError(INVOICE_DRAFT_EXISTS.format(invoice=existing))
+    with constraint_errors(INVOICE_CONSTRAINTS, BillingError):
+        return Invoice.objects.create(member=member, period_start=period_start, period_end=period_end)
+
+
+@transaction.atomic
+def invoice_line_remove(*, line: InvoiceLine) -> None:
+    """Take a line off a draft invoice; what it billed can be billed again."""
+    if not isinstance(line, InvoiceLine) or line.pk is None:
+        raise BillingError(LINE_REQUIRED)
+    invoice_id = InvoiceLine.objects.filter(pk=line.pk).values_list("invoice_id", flat=True).first()
+    if invoice_id is None:
+        raise BillingError(LINE_REQUIRED)
+    invoice = _lock_invoice(Invoice(pk=invoice_id))
+    if invoice.status != Invoice.Status.DRAFT:
+        raise BillingError(LINE_REMOVE_NOT_DRAFT)
+    deleted, _ = InvoiceLine.objects.filter(pk=line.pk, invoice=invoice).delete()
+    if not deleted:
+        raise BillingError(LINE_REQUIRED)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What cancelling did to the bills: lines taken off drafts, and credits for lines already sent."""
+
+    removed: int = 0
+    credited: int = 0
+
+    def __str__(self) -> str:
+        parts = []
+        if self.removed:
+            parts.append(f"{self.removed} unpaid line(s) removed from draft invoices")
+        if self.credited:
+            parts.append(f"{self.credited} line(s) already invoiced credited on this month's draft")
+        return "; ".join(parts) or "nothing had been billed"
+
+
+def _credit_draft(member_id: int, today: datetime.date) -> Invoice:
+    """The member's draft for this calendar month (club time), created when there is none; locked."""
+    first = today.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    draft = (
+        Invoice.objects.select_for_update()
+        .filter(member_id=member_id, status=Invoice.Status.DRAFT, period_start=first, period_end=last)
+        .order_by("id")
+        .first()
+    )
+    if draft is None:
+        draft = Invoice.objects.create(member_id=member_id, period_start=first, period_end=last)
+    return draft
+
+
+def _settle_cancelled(lines) -> Settlement:
+    """Remove the given lines where they sit on a draft; credit them where the invoice was already sent.
+
+    Callers hold the members' locks; the invoices are locked here (after the members: the lock order).
+    """
+    invoice_ids = sorted(set(lines.values_list("invoice_id", flat=True)))
+    if not invoice_ids:
+        return Settlement()
+    invoices = {
+        invoice.pk: invoice
+        for invoice in Invoice.objects.select_for_update().filter(pk__in=invoice_ids).order_by("pk")
+    }
+    # Read again under the invoices' locks: a draft may have been issued or voided meanwhile.
+    current = list(lines.filter(voided=False).order_by("pk"))
+    on_drafts = [line.pk for line in current if invoices[line.invoice_id].status == Invoice.Status.DRAFT]
+    sent = [
+        line
+        for line in current
+        if invoices[line.invoice_id].status in (Invoice.Status.ISSUED, Invoice.Status.PAID)
+    ]
+    today = timezone.localdate()
+    with constraint_errors(LINE_CONSTRAINTS, BillingError):
+        InvoiceLine.objects.filter(pk__in=on_drafts).delete()
+        drafts: dict[int, Invoice] = {}
+        for line in sent:
+            member_id = invoices[line.invoice_id].member_id
+            if member_id not in drafts:
+                drafts[member_id] = _credit_draft(member_id, today)
+            InvoiceLine.objects.create(
+                invoice=drafts[member_id],
+                kind=InvoiceLine.Kind.CREDIT,
+                description=_description(CANCELLED_CREDIT.format(description=line.description)),
+                quantity=line.quantity,
+                unit_price=-line.unit_price,
+            )
+    return Settlement(removed=len(on_drafts), credited=len(sent))
+
+
+def _lock_members(member_ids: Iterable[int]) -> None:
+    # In id order, and without the default ordering's join (FOR UPDATE would lock the users too).
+    list(Member.objects.select_for_update().filter(pk__in=set(member_ids)).order_by("pk").values_list("pk"))
+
+
+@transaction.atomic
+def class_cancel_and_settle(*, group_class: GroupClass) -> Settlement:
+    """Cancel a class (registrations cancelled, members told) and settle what was billed for it.
+
+    Lines on draft invoices are removed; lines on invoices already sent are credited on the member's
+    draft for this month. All of it happens, or none.
+    """
+    pk = getattr(group_class, "pk", None)
+    # Every member with a registration, locked first: no invoice run can bill this class meanwhile.
+    _lock_members(ClassRegistration.objects.filter(group_class_id=pk).values_list("member_id", flat=True))
+    try:
+        scheduling.class_cancel(group_class=group_class)
+    except scheduling.SchedulingError as error:
+        raise BillingError(str(error)) from error
+    return _settle_cancelled(
+        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration__group_class_id=pk, voided=False)
+    )
+
+
+@transaction.atomic
+def pt_session_cancel_and_settle(*, session: PersonalTrainingSession) -> Settlement:
+    """Cancel a PT session for staff (no cut-off) and settle what was billed for it, as for a class."""
+    pk = getattr(session, "pk", None)
+    _lock_members(PersonalTrainingSession.objects.filter(pk=pk).values_list("member_id", flat=True))
+    try:
+        scheduling.pt_session_cancel(session=session, by_member=False)
+    except scheduling.SchedulingError as error:
+        raise BillingError(str(error)) from error
+    return _settle_cancelled(
+        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.PT_SESSION, pt_session_id=pk, voided=False)
+    )
+
+
+def booking_cancel_and_settle(*, booking: Booking) -> Settlement:
+    """Cancel any booking; a class or PT session has what was billed for it settled too."""
+    pk = getattr(booking, "pk", None)
+    current = Booking.objects.select_related("group_class", "pt_session").filter(pk=pk).first() if pk else None
+    if current is None:
+        raise BillingError(scheduling.BOOKING_REQUIRED)
+    if hasattr(current, "group_class"):
+        return class_cancel_and_settle(group_class=current.group_class)
+    if hasattr(current, "pt_session"):
+        return pt_session_cancel_and_settle(session=current.pt_session)
+    try:
+        scheduling.booking_cancel(booking=current)
+    except scheduling.SchedulingError as error:
+        raise BillingError(str(error)) from error
+    return Settlement()

@@ -1,20 +1,46 @@
-"""Staff admin for members, their goals and their health-metric history (append-only)."""
+"""Staff admin for members, their goals and their health-metric history (append-only); writes are service calls."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from clubsite import adminkit
 
 from .models import FitnessGoal, HealthMetric, Member
-from .services import MemberError, goal_deactivate, metric_record, metric_values
+from .services import (
+    MemberError,
+    goal_create,
+    goal_deactivate,
+    goal_update,
+    member_create,
+    member_update,
+    metric_record,
+)
+
+
+class ServiceAdminForm(adminkit.ServiceAdminForm):
+    service_errors = (MemberError,)
 
 
 class FitnessGoalInline(admin.TabularInline):
+    """The member's goals, newest active first; set and change them on the goal pages (through the services)."""
+
     model = FitnessGoal
     extra = 0
     fields = ("goal_type", "target_value", "unit", "target_date", "is_active", "created_at")
-    readonly_fields = ("created_at",)
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class HealthMetricInline(admin.TabularInline):
@@ -36,16 +62,87 @@ class HealthMetricInline(admin.TabularInline):
         return False
 
 
+class MemberAddForm(ServiceAdminForm):
+    """A new member and their sign-in account, together; they choose a password through 'forgot password'."""
+
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+
+    class Meta:
+        model = Member
+        fields = ("email", "first_name", "last_name", "date_of_birth", "gender", "phone")
+
+    def save_with_service(self, data):
+        return member_create(
+            email=data["email"],
+            password=None,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            phone=data.get("phone", ""),
+        )
+
+
+class MemberChangeForm(ServiceAdminForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+
+    class Meta:
+        model = Member
+        fields = ("first_name", "last_name", "date_of_birth", "gender", "phone")
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk:
+            kwargs["initial"] = {
+                "first_name": instance.user.first_name,
+                "last_name": instance.user.last_name,
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, instance=instance, **kwargs)
+
+    def save_with_service(self, data):
+        if not self.changed_data:
+            return self.instance
+        return member_update(
+            member=self.instance,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            phone=data.get("phone", ""),
+        )
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "email", "date_of_birth", "gender", "phone", "last_metric_at", "created_at")
     list_filter = ("gender",)
     list_select_related = ("user",)
     search_fields = ("user__first_name", "user__last_name", "user__email", "phone")
-    autocomplete_fields = ("user",)
     date_hierarchy = "created_at"
-    readonly_fields = ("last_metric_at",)
     inlines = (FitnessGoalInline, HealthMetricInline)
+    actions = ("export_csv",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = MemberChangeForm if obj else MemberAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return MemberAddForm.Meta.fields
+        return ("email", *MemberChangeForm.Meta.fields, "created_at", "last_metric_at", "set_goal")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("email", "created_at", "last_metric_at", "set_goal")
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A member's invoices and bookings keep their history; deleting would break it.
+        return False
 
     @admin.display(description="name", ordering="user__last_name")
     def full_name(self, member: Member) -> str:
@@ -55,9 +152,75 @@ class MemberAdmin(admin.ModelAdmin):
     def email(self, member: Member) -> str:
         return member.user.email
 
+    @admin.display(description="goals")
+    def set_goal(self, member: Member) -> str:
+        address = reverse("admin:members_fitnessgoal_add")
+        return format_html('<a class="button" href="{}?member={}">Set a new goal</a>', address, member.pk)
+
+    @admin.action(description="Export selected members as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            "id",
+            "first name",
+            "last name",
+            "email",
+            "phone",
+            "date of birth",
+            "gender",
+            "joined",
+            "last metric",
+        ]
+        rows = (
+            (
+                member.pk,
+                member.user.first_name,
+                member.user.last_name,
+                member.user.email,
+                member.phone,
+                member.date_of_birth,
+                member.get_gender_display(),
+                member.created_at,
+                member.last_metric_at,
+            )
+            for member in queryset.select_related("user").order_by("user__last_name", "user__first_name", "pk")
+        )
+        return adminkit.csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+class GoalAddForm(ServiceAdminForm):
+    class Meta:
+        model = FitnessGoal
+        fields = ("member", "goal_type", "target_value", "unit", "target_date")
+
+    def save_with_service(self, data):
+        return goal_create(
+            member=data["member"],
+            goal_type=data["goal_type"],
+            target_value=data["target_value"],
+            unit=data["unit"],
+            target_date=data.get("target_date"),
+        )
+
+
+class GoalChangeForm(ServiceAdminForm):
+    class Meta:
+        model = FitnessGoal
+        fields = ("goal_type", "target_value", "unit", "target_date")
+
+    def save_with_service(self, data):
+        if not self.changed_data:
+            return self.instance
+        return goal_update(
+            goal=self.instance,
+            goal_type=data["goal_type"],
+            target_value=data["target_value"],
+            unit=data["unit"],
+            target_date=data.get("target_date"),
+        )
+
 
 @admin.register(FitnessGoal)
-class FitnessGoalAdmin(admin.ModelAdmin):
+class FitnessGoalAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("member", "goal_type", "target_value", "unit", "target_date", "is_active", "created_at")
     list_filter = ("is_active", "goal_type")
     list_select_related = ("member__user",)
@@ -66,7 +229,27 @@ class FitnessGoalAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("deactivate",)
 
-    @admin.action(description="Deactivate selected goals")
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = GoalChangeForm if obj else GoalAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return GoalAddForm.Meta.fields
+        return ("member", *GoalChangeForm.Meta.fields, "is_active", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if not obj.is_active:
+            return self.get_fields(request, obj)
+        return ("member", "is_active", "created_at")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A goal is retired with the action and stays in the member's history.
+        return False
+
+    @admin.action(description="Deactivate selected goals", permissions=["change"])
     def deactivate(self, request, queryset) -> None:
         done = skipped = 0
         for goal in queryset:
@@ -81,37 +264,25 @@ class FitnessGoalAdmin(admin.ModelAdmin):
             self.message_user(request, f"{skipped} goal(s) were already inactive.", messages.WARNING)
 
 
-class HealthMetricForm(forms.ModelForm):
-    """Checks a new measurement with the service's own rules, so a broken rule is a form error."""
+class HealthMetricForm(ServiceAdminForm):
+    """A new measurement, recorded by the service; a broken rule is one form error."""
 
     class Meta:
         model = HealthMetric
         fields = ("member", "recorded_at", "weight", "heart_rate", "body_fat")
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None and cleaned.get("member") is not None and not self._errors:
-            try:
-                metric_values(
-                    member=cleaned["member"],
-                    weight=cleaned.get("weight"),
-                    heart_rate=cleaned.get("heart_rate"),
-                    body_fat=cleaned.get("body_fat"),
-                    recorded_at=cleaned.get("recorded_at"),
-                )
-            except MemberError as error:
-                raise ValidationError(str(error)) from error
-        return cleaned
-
-    def _post_clean(self) -> None:
-        # The model's CHECK constraints say the same as the service in other words: show one message.
-        if self._errors:
-            return
-        super()._post_clean()
+    def save_with_service(self, data):
+        return metric_record(
+            member=data["member"],
+            weight=data.get("weight"),
+            heart_rate=data.get("heart_rate"),
+            body_fat=data.get("body_fat"),
+            recorded_at=data.get("recorded_at"),
+        )
 
 
 @admin.register(HealthMetric)
-class HealthMetricAdmin(admin.ModelAdmin):
+class HealthMetricAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     """Staff may record a measurement; recorded ones are history, shown but never changed."""
 
     form = HealthMetricForm
@@ -126,17 +297,3 @@ class HealthMetricAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def save_model(self, request, obj: HealthMetric, form, change: bool) -> None:
-        # Only adds reach here (no change permission); the service locks the member and writes.
-        metric = metric_record(
-            member=obj.member,
-            weight=obj.weight,
-            heart_rate=obj.heart_rate,
-            body_fat=obj.body_fat,
-            recorded_at=obj.recorded_at,
-        )
-        obj.pk = metric.pk
-        obj.recorded_at = metric.recorded_at
-        obj._state.adding = False
-        obj._state.db = metric._state.db

@@ -64,6 +64,10 @@ TRAINER_BOOKED_BY = "The trainer is already booked at that time: {booking}."
 BOOKING_REQUIRED = "This booking no longer exists."
 BOOKING_ALREADY_CANCELLED = "This booking is already cancelled."
 BOOKING_STARTED = "A booking that has started can no longer be cancelled."
+ROOM_NAME_REQUIRED = "Give the room a name."
+ROOM_NAME_TAKEN = "A room with this name already exists."
+ROOM_CAPACITY_INVALID = "A room holds at least one person."
+ROOM_CAPACITY_BELOW_CLASSES = "{room} must hold at least {capacity} people for its upcoming classes: {classes}."
 
 # Group classes and registrations
 CLASS_REQUIRED = "Choose a class."
@@ -534,6 +538,67 @@ def availability_delete(*, availability: TrainerAvailability) -> None:
 # ---------------------------------------------------------------------------------------------
 # Room bookings
 # ---------------------------------------------------------------------------------------------
+
+
+ROOM_CONSTRAINTS = {
+    "operations_room_name_key": ROOM_NAME_TAKEN,
+    "operations_room_capacity_positive": ROOM_CAPACITY_INVALID,
+}
+
+
+def _room_fields(*, name: str, location: str, capacity: object) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise SchedulingError(ROOM_NAME_REQUIRED)
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity <= 0:
+        raise SchedulingError(ROOM_CAPACITY_INVALID)
+    room = Room(name=name, location=(location or "").strip(), capacity=capacity)
+    _full_clean(room)
+    return {"name": room.name, "location": room.location, "capacity": room.capacity}
+
+
+def room_create(*, name: str, capacity: int, location: str = "") -> Room:
+    """Add a room; its name is unique."""
+    fields = _room_fields(name=name, location=location, capacity=capacity)
+    with transaction.atomic():
+        if Room.objects.filter(name__iexact=fields["name"]).exists():
+            raise SchedulingError(ROOM_NAME_TAKEN)
+        with constraint_errors(ROOM_CONSTRAINTS, SchedulingError):
+            return Room.objects.create(**fields)
+
+
+def room_update(*, room: Room, name: str, capacity: int, location: str = "") -> Room:
+    """Rename or resize a room; it cannot shrink below the places of a scheduled class still to come in it."""
+    fields = _room_fields(name=name, location=location, capacity=capacity)
+    with transaction.atomic():
+        locked = _lock(Room, _pk(room, ROOM_REQUIRED), ROOM_REQUIRED)
+        if Room.objects.filter(name__iexact=fields["name"]).exclude(pk=locked.pk).exists():
+            raise SchedulingError(ROOM_NAME_TAKEN)
+        too_big = list(
+            GroupClass.objects.filter(
+                booking__room=locked,
+                booking__status=Booking.Status.SCHEDULED,
+                booking__end_time__gt=timezone.now(),
+                capacity__gt=fields["capacity"],
+            )
+            .select_related("booking")
+            .order_by("-capacity", "booking__start_time")[:3]
+        )
+        if too_big:
+            raise SchedulingError(
+                ROOM_CAPACITY_BELOW_CLASSES.format(
+                    room=locked.name,
+                    capacity=too_big[0].capacity,
+                    classes="; ".join(
+                        f"{describe_booking(c.booking)} ({c.capacity} places)" for c in too_big
+                    ),
+                )
+            )
+        for field, value in fields.items():
+            setattr(locked, field, value)
+        with constraint_errors(ROOM_CONSTRAINTS, SchedulingError):
+            locked.save(update_fields=list(fields))
+        return locked
 
 
 def room_booking_create(

@@ -91,7 +91,9 @@ def test_payments_cannot_be_changed_or_deleted_in_the_admin(admin_client):
     assert change.status_code == 403
     assert delete.status_code == 403
     # Without the delete permission the changelist offers no bulk "delete selected" action at all.
-    assert admin_client.get(url(Payment, "changelist")).context["action_form"] is None
+    offered = dict(admin_client.get(url(Payment, "changelist")).context["action_form"].fields["action"].choices)
+    assert "delete_selected" not in offered
+    assert "export_csv" in offered
     assert bulk_delete.status_code in (200, 302)
     payment.refresh_from_db()
     assert (payment.amount, payment.method, payment.reference) == (Decimal("20.00"), Payment.Method.CARD, "")
@@ -163,7 +165,7 @@ def test_issue_and_void_actions_call_the_services(admin_client):
 
     messages = [str(message) for message in response.context["messages"]]
     assert f"{empty}: {services.INVOICE_EMPTY}" in messages
-    assert "1 invoice(s) issued." in messages
+    assert "Issued: 1." in messages
     draft.refresh_from_db()
     assert draft.status == Invoice.Status.ISSUED
 

@@ -63,9 +63,25 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    list_display = ("email", "first_name", "last_name", "staff_role", "is_active", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "admin_staff__role")
+    list_select_related = ("admin_staff",)
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
     date_hierarchy = "date_joined"
     readonly_fields = ("last_login", "date_joined")
+
+    # Who may enter the back office, and with what rights, follows a person's staff role (set on the
+    # Admin staff page, which puts them in their role's group); only a superuser edits these by hand.
+    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not request.user.is_superuser:
+            return (*readonly, *self.PRIVILEGE_FIELDS)
+        return readonly
+
+    @admin.display(description="staff role", ordering="admin_staff__role")
+    def staff_role(self, user: User) -> str:
+        staff = getattr(user, "admin_staff", None)
+        return staff.get_role_display() if staff is not None else ""

@@ -93,8 +93,8 @@ def test_member_autocomplete_finds_members_by_name(admin_client):
 
 
 @pytest.mark.django_db
-def test_member_change_page_shows_goals_and_metrics_and_saves_without_touching_the_history(admin_client):
-    member = MemberFactory(phone="07700 900123")
+def test_member_change_page_shows_goals_and_metrics_and_saves_through_the_service(admin_client):
+    member = MemberFactory(phone="07700 900123", user__first_name="Ann")
     goal = FitnessGoalFactory(member=member)
     metrics = [
         HealthMetricFactory(member=member, recorded_at=timezone.now() - datetime.timedelta(days=days))
@@ -107,17 +107,31 @@ def test_member_change_page_shows_goals_and_metrics_and_saves_without_touching_t
     assert str(goal.target_value) in page.content.decode()
     data = _form_data(page)
     data["phone"] = "020 7946 0000"
-    data["goals-0-target_value"] = "70.00"
+    data["first_name"] = "Annie"
     saved = admin_client.post(url, data)
 
     assert saved.status_code == 302, saved.context and saved.context["errors"]
     member.refresh_from_db()
-    goal.refresh_from_db()
-    assert member.phone == "020 7946 0000"
-    assert goal.target_value == Decimal("70.00")
+    assert (member.phone, member.user.first_name) == ("020 7946 0000", "Annie")
     assert list(HealthMetric.objects.filter(member=member)) == metrics
-    # Staff cannot edit a recorded metric from the member page: the inline is read-only.
+    # Goals and metrics are shown, not edited, on the member page: goals change on their own page.
     assert "metrics-0-weight" not in data
+    assert "goals-0-target_value" not in data
+
+
+@pytest.mark.django_db
+def test_member_change_page_shows_a_broken_rule_as_a_form_error(admin_client):
+    member = MemberFactory(phone="07700 900123")
+    url = reverse("admin:members_member_change", args=[member.pk])
+    data = _form_data(admin_client.get(url))
+
+    data["date_of_birth"] = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [services.BIRTH_DATE_FUTURE]
+    member.refresh_from_db()
+    assert member.date_of_birth < timezone.localdate()
 
 
 @pytest.mark.django_db
@@ -223,28 +237,109 @@ def test_health_metric_add_shows_a_broken_rule_as_one_form_error(admin_client, v
     assert not HealthMetric.objects.exists()
 
 
+def _member_post(**overrides) -> dict:
+    return {
+        "email": "new.member@club.test",
+        "first_name": "New",
+        "last_name": "Member",
+        "date_of_birth": "1991-02-03",
+        "gender": Member.Gender.MALE,
+        "phone": "",
+        **overrides,
+    }
+
+
 @pytest.mark.django_db
-def test_member_add_through_the_admin_links_an_existing_user(admin_client):
-    from clubsite.accounts.tests.factories import UserFactory
-
-    user = UserFactory()
-    now = timezone.localtime()
-
-    response = admin_client.post(
-        reverse("admin:members_member_add"),
-        {
-            "user": user.pk,
-            "date_of_birth": "1991-02-03",
-            "gender": Member.Gender.MALE,
-            "phone": "",
-            "created_at_0": now.strftime("%Y-%m-%d"),
-            "created_at_1": now.strftime("%H:%M:%S"),
-            "goals-TOTAL_FORMS": "0",
-            "goals-INITIAL_FORMS": "0",
-            "metrics-TOTAL_FORMS": "0",
-            "metrics-INITIAL_FORMS": "0",
-        },
-    )
+def test_member_add_creates_the_account_and_the_member_through_the_service(admin_client):
+    response = admin_client.post(reverse("admin:members_member_add"), _member_post())
 
     assert response.status_code == 302
-    assert Member.objects.get().user == user
+    member = Member.objects.select_related("user").get()
+    assert (member.user.email, member.user.first_name, member.date_of_birth) == (
+        "new.member@club.test",
+        "New",
+        datetime.date(1991, 2, 3),
+    )
+    # No password yet: the member chooses one through "forgot password".
+    assert not member.user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_member_add_with_a_taken_email_is_a_form_error(admin_client):
+    from clubsite.accounts.models import EMAIL_TAKEN
+    from clubsite.accounts.tests.factories import UserFactory
+
+    UserFactory(email="new.member@club.test")
+
+    response = admin_client.post(reverse("admin:members_member_add"), _member_post(email="NEW.member@club.test"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [EMAIL_TAKEN]
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_setting_and_changing_a_goal_goes_through_the_services(admin_client):
+    member = MemberFactory()
+    target_date = timezone.localdate() + datetime.timedelta(days=60)
+
+    added = admin_client.post(
+        reverse("admin:members_fitnessgoal_add"),
+        {
+            "member": member.pk,
+            "goal_type": FitnessGoal.GoalType.LOSE_WEIGHT,
+            "target_value": "72.5",
+            "unit": "kg",
+            "target_date": target_date.isoformat(),
+        },
+    )
+    goal = FitnessGoal.objects.get()
+    past = admin_client.post(
+        reverse("admin:members_fitnessgoal_change", args=[goal.pk]),
+        {"goal_type": goal.goal_type, "target_value": "72.5", "unit": "kg", "target_date": "2000-01-01"},
+    )
+
+    assert added.status_code == 302
+    assert (goal.member, goal.target_value, goal.is_active) == (member, Decimal("72.5"), True)
+    assert past.context["adminform"].form.non_field_errors() == [services.GOAL_DATE_PAST]
+    goal.refresh_from_db()
+    assert goal.target_date == target_date
+
+
+@pytest.mark.django_db
+def test_an_inactive_goal_opens_read_only(admin_client):
+    goal = FitnessGoalFactory(is_active=False)
+
+    page = admin_client.get(reverse("admin:members_fitnessgoal_change", args=[goal.pk]))
+
+    assert page.status_code == 200
+    assert "target_value" not in page.context["adminform"].form.fields
+
+
+@pytest.mark.django_db
+def test_members_export_as_csv_with_formulas_defused(admin_client):
+    import csv
+    import io
+
+    member = MemberFactory(user__first_name="=cmd", user__last_name="Quartermaine", phone="07700 900123")
+    other = MemberFactory()
+    changelist = reverse("admin:members_member_changelist")
+
+    response = admin_client.post(changelist, {"action": "export_csv", "_selected_action": [member.pk, other.pk]})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["id", "first name", "last name", "email"]
+    exported = {row[0]: row for row in rows[1:]}
+    assert set(exported) == {str(member.pk), str(other.pk)}
+    assert exported[str(member.pk)][1:5] == ["'=cmd", "Quartermaine", member.user.email, "07700 900123"]
+    assert exported[str(member.pk)][5] == member.date_of_birth.isoformat()
+
+
+@pytest.mark.django_db
+def test_members_cannot_be_deleted_from_the_admin(admin_client):
+    member = MemberFactory()
+
+    response = admin_client.post(reverse("admin:members_member_delete", args=[member.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Member.objects.filter(pk=member.pk).exists()

@@ -43,6 +43,11 @@ FACTORIES = {
     "classregistration": ClassRegistrationFactory,
     "personaltrainingsession": PersonalTrainingSessionFactory,
 }
+
+# The registrations inline's management form, as a browser posts it with the class page.
+NO_INLINE_ROWS = {"registrations-TOTAL_FORMS": "0", "registrations-INITIAL_FORMS": "0"}
+
+
 def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:operations_{model}_{view}", args=args)
 
@@ -156,6 +161,7 @@ class TestGroupClassAdmin:
                 "room": group_class.booking.room_id,
                 **split(new_start, "start_time"),
                 **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                **NO_INLINE_ROWS,
             },
         )
 
@@ -174,6 +180,7 @@ class TestGroupClassAdmin:
                 "room": group_class.booking.room_id,
                 **split(new_start, "start_time"),
                 **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                **NO_INLINE_ROWS,
             },
         )
 

@@ -33,6 +33,7 @@ from operations.models import (
     PersonalTrainingSession,
     Room,
 )
+from operations.staff import staff_set_role
 from trainers.models import Trainer, TrainerAvailability
 
 DEMO_PASSWORD = "clubsite-demo"
@@ -147,16 +148,15 @@ class Command(BaseCommand):
         admin = User.objects.create_superuser(
             email=DEMO_ADMIN_EMAIL, password=None, first_name="Alex", last_name="Admin"
         )
-        AdminStaff.objects.create(user=admin, role=AdminStaff.Role.MANAGER)
+        # Through the staff-role service: each person gets their role's group (its permissions) and is_staff.
+        staff_set_role(user=admin, role=AdminStaff.Role.MANAGER)
         for email, first, last, role in [
             ("frontdesk@clubsite.test", "Fran", "Desk", AdminStaff.Role.FRONT_DESK),
             ("maintenance@clubsite.test", "Max", "Wrench", AdminStaff.Role.MAINTENANCE),
             ("billing@clubsite.test", "Bea", "Ledger", AdminStaff.Role.BILLING),
         ]:
-            user = User.objects.create_user(
-                email=email, password=None, first_name=first, last_name=last, is_staff=True
-            )
-            AdminStaff.objects.create(user=user, role=role)
+            user = User.objects.create_user(email=email, password=None, first_name=first, last_name=last)
+            staff_set_role(user=user, role=role)
         self.plans = [
             MembershipPlan.objects.create(name=name, monthly_fee=fee, description=text) for name, fee, text in PLANS
         ]
@@ -370,7 +370,7 @@ class Command(BaseCommand):
         booked = 0
         for offset in range(1, AVAILABILITY_DAYS + 1, 2):
             day = self.today + datetime.timedelta(days=offset)
-            for hour, trainer in zip((10, 14, 16), self.trainers[::2]):
+            for hour, trainer in zip((10, 14, 16), self.trainers[::2], strict=True):
                 member = self.members[0] if booked == 0 else self.random.choice(self.members[1:])
                 try:
                     operations.pt_session_book(
