@@ -116,12 +116,13 @@ class MemberChangeForm(ServiceAdminForm):
 
 
 @admin.register(Member)
-class MemberAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
+class MemberAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "email", "date_of_birth", "gender", "phone", "last_metric_at", "created_at")
-    list_filter = ("gender",)
+    # A date filter rather than a date hierarchy: created_at has no index, and the hierarchy's first and
+    # last dates alone read every member (20 ms at 100,000) on each page; the filter costs only when used.
+    list_filter = ("gender", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("user",)
     search_fields = ("user__first_name", "user__last_name", "user__email", "phone")
-    date_hierarchy = "created_at"
     inlines = (FitnessGoalInline, HealthMetricInline)
     actions = ("export_csv",)
 
@@ -220,13 +221,16 @@ class GoalChangeForm(ServiceAdminForm):
 
 
 @admin.register(FitnessGoal)
-class FitnessGoalAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
+class FitnessGoalAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("member", "goal_type", "target_value", "unit", "target_date", "is_active", "created_at")
-    list_filter = ("is_active", "goal_type")
+    # As on the member list: no index on created_at, so a date filter rather than a date hierarchy.
+    list_filter = ("is_active", "goal_type", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("member__user",)
     search_fields = ("member__user__first_name", "member__user__last_name", "member__user__email")
     autocomplete_fields = ("member",)
-    date_hierarchy = "created_at"
+    # Newest first along the primary key: the model's order (active first, then by date) sorted every goal
+    # of the club on each page, 130 ms at 100,000. The active ones are a filter away.
+    ordering = ("-id",)
     actions = ("deactivate",)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -282,7 +286,7 @@ class HealthMetricForm(ServiceAdminForm):
 
 
 @admin.register(HealthMetric)
-class HealthMetricAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
+class HealthMetricAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     """Staff may record a measurement; recorded ones are history, shown but never changed."""
 
     form = HealthMetricForm
@@ -290,7 +294,10 @@ class HealthMetricAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ("member__user",)
     search_fields = ("member__user__first_name", "member__user__last_name", "member__user__email")
     autocomplete_fields = ("member",)
-    date_hierarchy = "recorded_at"
+    # Newest entries first along the primary key. Ten million measurements have no index on recorded_at
+    # alone (only per member), so ordering by it, or a date hierarchy over it, read the whole table on every
+    # page: ten seconds. A member's own history is one search away and follows their index.
+    ordering = ("-id",)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

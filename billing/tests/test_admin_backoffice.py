@@ -563,9 +563,11 @@ class TestDashboard:
         assert [(c.seated_count, c.capacity, c.fill_percent) for c in dashboard.classes] == [(3, 4, 75)]
         assert dashboard.maintenance_count == 1
         assert [room.open_issues for room in dashboard.rooms_with_issues] == [1]
-        assert (dashboard.overdue_count, dashboard.overdue_total) == (1, Decimal("25.00"))
+        assert dashboard.overdue_count == 1
+        assert [invoice.balance_amount for invoice in dashboard.overdue] == [Decimal("25.00")]
         assert dashboard.revenue_month == Decimal("15.00")
         content = response.content.decode()
+        assert "Overdue invoices (1)" in content
         assert "3/4 (75%)" in content
         assert "Broken" in content
         assert "Revenue this month" in content
