@@ -10,7 +10,6 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clubsite import adminkit
+from clubsite.widgets import NativeDateInput
 from members.models import Member
 from operations import admin as operations_admin
 from operations.models import Booking, GroupClass, PersonalTrainingSession
@@ -201,8 +201,8 @@ class InvoiceViewForm(forms.ModelForm):
 
 
 class GenerateForm(forms.Form):
-    period_start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label="From", widget=NativeDateInput())
+    period_end = forms.DateField(label="To", widget=NativeDateInput())
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,7 +211,7 @@ class GenerateForm(forms.Form):
             "member": forms.ModelChoiceField(
                 queryset=Member.objects.select_related("user"),
                 required=False,
-                widget=AutocompleteSelect(Invoice._meta.get_field("member"), admin_site),
+                widget=adminkit.AutocompleteSelect(Invoice._meta.get_field("member"), admin_site),
                 help_text="Leave empty to bill every member with something to bill.",
             ),
             **self.fields,

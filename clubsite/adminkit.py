@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -52,7 +53,36 @@ class ServiceAdminForm(forms.ModelForm):
         pass
 
 
-class ServiceAdminMixin:
+class AutocompleteSelect(admin_widgets.AutocompleteSelect):
+    """Django's autocomplete, which re-renders a refused form without looking up values that cannot be keys.
+
+    Django's own looks every submitted value up (``id__in=["abc"]``), so a form posted with a word for an id
+    failed with a ValueError, a 500, instead of showing the field's "Select a valid choice".
+    """
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.target_field
+
+        def is_key(submitted) -> bool:
+            try:
+                key.to_python(submitted)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [submitted for submitted in value if is_key(submitted)], attr)
+
+
+class AutocompleteAdminMixin:
+    """A ModelAdmin whose ``autocomplete_fields`` use the AutocompleteSelect above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceAdminMixin(AutocompleteAdminMixin):
     """For a ModelAdmin whose forms are ServiceAdminForms."""
 
     def save_model(self, request, obj, form, change):

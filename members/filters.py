@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
+from clubsite.widgets import NativeDateInput
 from operations.models import GroupClass
 
 
@@ -14,7 +14,7 @@ class TimetableFilter(django_filters.FilterSet):
         field_name="booking__start_time",
         lookup_expr="date",
         label="Day",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=NativeDateInput(),
     )
     # Typed names rather than drop-downs: a club chain has hundreds of trainers and rooms, and a
     # select listing them all would cost more to render than the timetable itself.

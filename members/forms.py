@@ -8,14 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from clubsite.accounts.services import NAME_TOO_LONG
+from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateInput, NativeDateTimeInput
 from operations import services as scheduling
 from operations.models import Room
 
 from . import services
 from .models import FitnessGoal, Member
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 # Which field a service's message belongs under; a message not listed is shown above the form.
 PROFILE_ERROR_FIELDS = {
@@ -61,7 +59,7 @@ def show_error(form: forms.Form, error: Exception, fields: dict[str, str]) -> No
 
 def club_now_input() -> str:
     """Now, as a datetime-local input shows it on the club's clock."""
-    return timezone.localtime(timezone.now(), timezone.get_default_timezone()).strftime(DATETIME_FORMAT)
+    return timezone.localtime(timezone.now(), timezone.get_default_timezone()).strftime(ISO_DATETIME_LOCAL)
 
 
 class ProfileForm(forms.Form):
@@ -71,7 +69,7 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(
         label="Last name", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
     )
-    date_of_birth = forms.DateField(label="Date of birth", widget=DATE_WIDGET)
+    date_of_birth = forms.DateField(label="Date of birth", widget=NativeDateInput())
     gender = forms.ChoiceField(label="Gender", choices=Member.Gender.choices)
     phone = forms.CharField(
         label="Phone",
@@ -102,7 +100,7 @@ class GoalForm(forms.Form):
         max_length=32,
         help_text="kg for weight, % for body fat, bpm for heart rate (these show your progress); or km, minutes…",
     )
-    target_date = forms.DateField(label="Target date", required=False, widget=DATE_WIDGET, help_text="Optional.")
+    target_date = forms.DateField(label="Target date", required=False, widget=NativeDateInput(), help_text="Optional.")
 
     @classmethod
     def initial_for(cls, goal: FitnessGoal) -> dict:
@@ -127,7 +125,7 @@ class MetricForm(forms.Form):
     recorded_at = forms.DateTimeField(
         label="Measured at",
         required=False,
-        widget=forms.DateTimeInput({"type": "datetime-local"}, format=DATETIME_FORMAT),
+        widget=NativeDateTimeInput(),
         help_text="Leave as it is for now, or enter an earlier time to back-date the entry.",
     )
 
@@ -146,7 +144,7 @@ SLOT_DAYS_AHEAD = 365
 class SlotSearchForm(forms.Form):
     """Which day and how long: the free slots of a trainer are listed for these."""
 
-    date = forms.DateField(label="Day", widget=DATE_WIDGET)
+    date = forms.DateField(label="Day", widget=NativeDateInput())
     duration = forms.TypedChoiceField(label="Length", choices=DURATION_CHOICES, coerce=int)
 
     @classmethod

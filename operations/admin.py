@@ -239,7 +239,7 @@ class MaintenanceRecordInline(admin.TabularInline):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(adminkit.AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["name", "asset_tag", "room", "status", "open_issues"]
     list_filter = ["status", "room"]
     search_fields = ["name", "asset_tag", "room__name"]

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
+from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateTimeInput
 from operations.models import Booking, Equipment
 from operations.services import MAX_WEEKS
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def _datetime_field(label: str) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[ISO_DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=NativeDateTimeInput(),
     )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 
+from clubsite.widgets import NativeDateInput
 from members import services as member_services
 from members.models import Member
 
@@ -29,7 +30,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput({"autocomplete": "email"}))
     password1, password2 = SetPasswordMixin.create_password_fields(label2="Password again")
     date_of_birth = forms.DateField(
-        label="Date of birth", widget=forms.DateInput({"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
+        label="Date of birth", widget=NativeDateInput({"autocomplete": "bday"})
     )
     gender = forms.ChoiceField(label="Gender", choices=Member.Gender.choices, initial=Member.Gender.UNDISCLOSED)
     phone = forms.CharField(
