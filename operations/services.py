@@ -39,6 +39,7 @@ TIMES_NEED_ZONE = "Times must include a time zone."
 END_NOT_AFTER_START = "The end must be after the start."
 START_IN_PAST = "The start must be in the future."
 WEEKS_OUT_OF_RANGE = "Repeat for between 1 and 52 weeks."
+WEEKS_PAST_CALENDAR = "Repeating that many weeks would run past the end of the calendar; choose fewer weeks."
 
 # Trainers and their availability
 TRAINER_REQUIRED = "Choose a trainer."
@@ -225,13 +226,16 @@ def _weekly_spans(
     zone = timezone.get_default_timezone()
     local_start = _club_time(start).replace(tzinfo=None)
     local_end = _club_time(end).replace(tzinfo=None)
-    return [
-        (
-            timezone.make_aware(local_start + datetime.timedelta(weeks=week), zone),
-            timezone.make_aware(local_end + datetime.timedelta(weeks=week), zone),
-        )
-        for week in range(weeks)
-    ]
+    try:
+        return [
+            (
+                timezone.make_aware(local_start + datetime.timedelta(weeks=week), zone),
+                timezone.make_aware(local_end + datetime.timedelta(weeks=week), zone),
+            )
+            for week in range(weeks)
+        ]
+    except OverflowError as error:  # a week past 31 December 9999, the last day a datetime holds
+        raise SchedulingError(WEEKS_PAST_CALENDAR) from error
 
 
 def _full_clean(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:

@@ -58,7 +58,8 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:
 def safe_next(request, default: str) -> str:
     """The ``next`` address the form came from when it is on this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would take a bare word ("0") for a URL name and fail.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -1,0 +1,612 @@
+"""Who may open what: every URL pattern of the site, for every kind of person, for GET and POST.
+
+The patterns are enumerated from the URL resolver, so a URL added without an entry in ACCESS fails
+``test_every_url_pattern_has_an_entry``. Ids in URLs are filled with objects owned by member A (and the
+trainer): member B and the second trainer must get 404 for them, never someone else's page.
+Each cell runs in a savepoint that is rolled back, so a POST that does something leaves the next cell
+the same world.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from billing.services import invoice_issue
+from billing.tests.factories import (
+    InvoiceFactory,
+    InvoiceLineFactory,
+    MembershipFactory,
+    MembershipPlanFactory,
+    PaymentFactory,
+)
+from clubsite.accounts.tests.factories import UserFactory
+from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
+from operations.models import AdminStaff
+from operations.staff import ROLE_GROUPS
+from operations.tests.factories import (
+    BookingFactory,
+    ClassRegistrationFactory,
+    EquipmentFactory,
+    GroupClassFactory,
+    MaintenanceRecordFactory,
+    PersonalTrainingSessionFactory,
+    RoomFactory,
+    local_time,
+)
+from operations.tests.roles import staff_user
+from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
+
+# ---------------------------------------------------------------------------------------------
+# The people
+# ---------------------------------------------------------------------------------------------
+
+PERSONAS = (
+    "anonymous",
+    "member_a",
+    "member_b",
+    "trainer",
+    "trainer_b",
+    "manager",
+    "front_desk",
+    "maintenance",
+    "billing",
+    "superuser",
+)
+MEMBERS = {"member_a", "member_b"}
+TRAINERS = {"trainer", "trainer_b"}
+STAFF_ROLES = {"manager", "front_desk", "maintenance", "billing"}
+STAFF = STAFF_ROLES | {"superuser"}
+
+# ---------------------------------------------------------------------------------------------
+# The outcomes a person can meet
+# ---------------------------------------------------------------------------------------------
+
+OK = "200"
+DENIED = "403"
+NOT_FOUND = "404"
+GET_ONLY = "405"
+SIGN_IN = "302 sign in"
+ADMIN_SIGN_IN = "302 admin sign in"
+
+
+def to(name: str) -> str:
+    """A redirect to the page named ``name`` (after a done action, or to the person's own portal)."""
+    return f"302 to {name}"
+
+
+def outcome_of(response) -> str:
+    """What a person meets, in the same words as the table."""
+    if response.status_code not in (301, 302):
+        return str(response.status_code)
+    location = urlsplit(response["Location"])
+    name = resolve(location.path).view_name
+    if name == "accounts:login" and location.query.startswith("next="):
+        return SIGN_IN
+    if name == "admin:login" and location.query.startswith("next="):
+        return ADMIN_SIGN_IN
+    return to(name)
+
+
+@dataclass(frozen=True)
+class Access:
+    """The outcome of GET and POST on one URL for every persona."""
+
+    get: dict[str, str]
+    post: dict[str, str]
+
+
+def cells(default: str, **by_persona: str) -> dict[str, str]:
+    unknown = set(by_persona) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+    return {persona: by_persona.get(persona, default) for persona in PERSONAS}
+
+
+def each(personas: set[str], outcome: str) -> dict[str, str]:
+    return dict.fromkeys(personas, outcome)
+
+
+def public(get: str = OK, post: str = GET_ONLY) -> Access:
+    """The same for everyone, signed in or not."""
+    return Access(get=cells(get), post=cells(post))
+
+
+def member_page(get: str = OK, post: str = GET_ONLY, *, member_b: str | None = None) -> Access:
+    """Members only: anonymous visitors are sent to sign in, everyone else is refused.
+
+    ``member_b``: what member B meets on a URL naming member A's object (404, also for POST).
+    """
+    b_get = b_post = member_b
+    if member_b == NOT_FOUND and post == GET_ONLY:
+        b_post = GET_ONLY  # a read-only page refuses a POST before looking anything up
+    return Access(
+        get=cells(DENIED, anonymous=SIGN_IN, member_a=get, member_b=b_get or get),
+        post=cells(DENIED, anonymous=SIGN_IN, member_a=post, member_b=b_post or post),
+    )
+
+
+def trainer_page(get: str = OK, post: str = GET_ONLY, *, trainer_b: str | None = None) -> Access:
+    """Active trainers only; ``trainer_b`` is what the other trainer meets on the first trainer's object."""
+    return Access(
+        get=cells(DENIED, anonymous=SIGN_IN, trainer=get, trainer_b=trainer_b or get),
+        post=cells(DENIED, anonymous=SIGN_IN, trainer=post, trainer_b=trainer_b or post),
+    )
+
+
+def signed_in_page(get: str = OK, post: str = OK) -> Access:
+    """Anyone signed in; anonymous visitors are sent to sign in."""
+    return Access(get=cells(get, anonymous=SIGN_IN), post=cells(post, anonymous=SIGN_IN))
+
+
+def anonymous_page(get: str = OK, post: str = OK, *, signed_in: str) -> Access:
+    """For visitors; a signed-in person is sent on to ``signed_in``."""
+    return Access(get=cells(signed_in, anonymous=get), post=cells(signed_in, anonymous=post))
+
+
+LANDING = {
+    "anonymous": SIGN_IN,
+    **each(MEMBERS, to("members:dashboard")),
+    **each(TRAINERS, to("trainers:schedule")),
+    **each(STAFF, to("admin:index")),
+}
+
+# ---------------------------------------------------------------------------------------------
+# The table: one entry per URL pattern (its name, or its route when it has none)
+# ---------------------------------------------------------------------------------------------
+
+SITE_ACCESS: dict[str, Access] = {
+    "home": public(),
+    # Accounts
+    "accounts:login": anonymous_page(signed_in=to("accounts:landing")),
+    "accounts:logout": public(get=GET_ONLY, post=to("home")),
+    "accounts:landing": Access(get=LANDING, post=LANDING),
+    "accounts:signup": anonymous_page(signed_in=to("accounts:landing")),
+    "accounts:password-change": signed_in_page(),
+    "accounts:password-reset": public(post=OK),
+    "accounts:password-reset-done": public(),
+    # A made-up token: the page says the link is no longer valid, to anyone.
+    "accounts:password-reset-confirm": public(post=OK),
+    "accounts:password-reset-complete": public(),
+    # Member portal (ids: member A's goal, registration, session and invoice)
+    "members:dashboard": member_page(),
+    "members:profile": member_page(post=OK),
+    "members:goals": member_page(),
+    "members:goal-create": member_page(post=OK),
+    "members:goal-update": member_page(post=OK, member_b=NOT_FOUND),
+    "members:goal-deactivate": member_page(post=to("members:goals"), member_b=NOT_FOUND),
+    "members:metrics": member_page(),
+    "members:metric-create": member_page(post=OK),
+    "members:timetable": member_page(),
+    "members:class-register": member_page(post=to("members:timetable")),
+    "members:registration-cancel": member_page(post=to("members:dashboard"), member_b=NOT_FOUND),
+    "members:training": member_page(),
+    "members:pt-book": member_page(post=OK),
+    "members:pt-reschedule": member_page(post=OK, member_b=NOT_FOUND),
+    "members:pt-cancel": member_page(post=to("members:training"), member_b=NOT_FOUND),
+    "members:invoices": member_page(),
+    "members:invoice-detail": member_page(member_b=NOT_FOUND),
+    # Trainer portal (ids: the first trainer's window, class and session; member A's profile)
+    "trainers:schedule": trainer_page(),
+    "trainers:schedule-list": trainer_page(),
+    "trainers:availability": trainer_page(),
+    "trainers:availability-create": trainer_page(post=OK),
+    "trainers:availability-update": trainer_page(post=OK, trainer_b=NOT_FOUND),
+    "trainers:availability-delete": trainer_page(post=to("trainers:availability"), trainer_b=NOT_FOUND),
+    # Attendance before the class has started is refused on the page itself.
+    "trainers:class-detail": trainer_page(post=OK, trainer_b=NOT_FOUND),
+    "trainers:session-detail": trainer_page(post=OK, trainer_b=NOT_FOUND),
+    "trainers:member-lookup": trainer_page(),
+    "trainers:member-profile": trainer_page(),
+    "trainers:equipment-issue": trainer_page(post=OK),
+}
+
+# ---------------------------------------------------------------------------------------------
+# The staff back office
+# ---------------------------------------------------------------------------------------------
+
+NOT_STAFF = set(PERSONAS) - STAFF
+# Who holds a right: a role's own work, always with the manager (everything of the club's apps) and the
+# superuser (everything, Django's own tables too).
+SUPERUSER = {"superuser"}
+MANAGER = {"manager", "superuser"}
+FRONT_DESK = MANAGER | {"front_desk"}
+MAINTENANCE = MANAGER | {"maintenance"}
+BILLING = MANAGER | {"billing"}
+NOBODY: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Rights:
+    """Who may view, add, change and delete one model in the back office (its role groups, as the
+    admin narrows them: history is never deleted, a payment never edited, ...)."""
+
+    view: set[str]
+    add: set[str]
+    change: set[str]
+    delete: set[str]
+
+
+ADMIN_RIGHTS: dict[str, Rights] = {
+    # model: Rights(view, add, change, delete)
+    "auth.group": Rights(SUPERUSER, SUPERUSER, SUPERUSER, SUPERUSER),
+    "axes.accessattempt": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
+    "axes.accesslog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
+    "axes.accessfailurelog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
+    "accounts.user": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
+    "members.member": Rights(FRONT_DESK | BILLING, FRONT_DESK, FRONT_DESK, NOBODY),
+    "members.fitnessgoal": Rights(FRONT_DESK, FRONT_DESK, FRONT_DESK, NOBODY),
+    "members.healthmetric": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
+    "trainers.trainer": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
+    "trainers.traineravailability": Rights(MANAGER, MANAGER, MANAGER, NOBODY),
+    "operations.adminstaff": Rights(MANAGER, MANAGER, MANAGER, NOBODY),
+    "operations.room": Rights(MAINTENANCE, MAINTENANCE, MAINTENANCE, NOBODY),
+    "operations.equipment": Rights(MAINTENANCE, MAINTENANCE, MAINTENANCE, NOBODY),
+    "operations.maintenancerecord": Rights(MAINTENANCE, MAINTENANCE, MAINTENANCE, NOBODY),
+    "operations.booking": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
+    "operations.groupclass": Rights(FRONT_DESK, MANAGER, MANAGER, NOBODY),
+    "operations.classregistration": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
+    "operations.personaltrainingsession": Rights(FRONT_DESK, FRONT_DESK, FRONT_DESK, NOBODY),
+    "billing.membershipplan": Rights(BILLING, BILLING, BILLING, BILLING),
+    "billing.membership": Rights(BILLING, BILLING, BILLING, NOBODY),
+    "billing.invoice": Rights(BILLING | {"front_desk"}, BILLING, BILLING, NOBODY),
+    "billing.invoiceline": Rights(BILLING, BILLING, NOBODY, NOBODY),
+    "billing.payment": Rights(BILLING | {"front_desk"}, BILLING | {"front_desk"}, NOBODY, NOBODY),
+}
+
+# What an empty POST to a change page does for who may change: the form comes back with what is
+# missing (200), except where the page has nothing to fill in and saves as it is.
+CHANGE_POST_SAVES = {
+    "axes.accessattempt": to("admin:axes_accessattempt_changelist"),
+    "axes.accesslog": to("admin:axes_accesslog_changelist"),
+    "axes.accessfailurelog": to("admin:axes_accessfailurelog_changelist"),
+    # Ending a membership is optional: left empty, the membership stays as it is.
+    "billing.membership": to("admin:billing_membership_changelist"),
+}
+
+
+def staff_only(allowed: set[str], get: str, post: str, *, refused: str = DENIED) -> Access:
+    """A back-office URL: people who are not staff are sent to the admin's sign-in; staff not in
+    ``allowed`` get ``refused``."""
+    staff_get = {persona: get if persona in allowed else refused for persona in STAFF}
+    staff_post = {persona: post if persona in allowed else refused for persona in STAFF}
+    return Access(
+        get={**each(NOT_STAFF, ADMIN_SIGN_IN), **staff_get},
+        post={**each(NOT_STAFF, ADMIN_SIGN_IN), **staff_post},
+    )
+
+
+def admin_model_urls(model: str, rights: Rights) -> dict[str, Access]:
+    """The six URLs Django's admin gives a model, from who may do what with it."""
+    app_label, model_name = model.split(".")
+    prefix = f"admin:{app_label}_{model_name}"
+    viewers = rights.view | rights.change
+    change_post = CHANGE_POST_SAVES.get(model, OK)
+    change = staff_only(viewers, OK, DENIED)
+    change.post.update({persona: change_post for persona in rights.change})
+    return {
+        f"{prefix}_changelist": staff_only(viewers, OK, OK),
+        f"{prefix}_add": staff_only(rights.add, OK, OK),
+        f"{prefix}_change": change,
+        f"{prefix}_history": staff_only(viewers, OK, OK),
+        # An empty POST is not a confirmation: the page asks again.
+        f"{prefix}_delete": staff_only(rights.delete, OK, OK),
+        # The bare object URL forwards staff to the change page, whatever their rights.
+        f"admin/{app_label}/{model_name}/<path:object_id>/": staff_only(
+            STAFF, to(f"{prefix}_change"), to(f"{prefix}_change")
+        ),
+    }
+
+
+STAFF_ANY = staff_only(STAFF, OK, OK)
+
+
+def invoice_button() -> Access:
+    access = staff_only(BILLING, GET_ONLY, to("admin:billing_invoice_change"))
+    access.get.update(each(STAFF, GET_ONLY))  # POST only, before anything is looked up
+    return access
+
+ADMIN_ACCESS: dict[str, Access] = {
+    "admin:index": STAFF_ANY,
+    "admin:login": Access(
+        get={**each(NOT_STAFF, OK), **each(STAFF, to("admin:index"))},
+        post=cells(OK),  # an empty sign-in is refused on the page
+    ),
+    # Who is not staff is sent to the admin's front page (and from there to its sign-in); staff sign out.
+    "admin:logout": Access(
+        get={**each(NOT_STAFF, to("admin:index")), **each(STAFF, GET_ONLY)},
+        post={**each(NOT_STAFF, to("admin:index")), **each(STAFF, to("home"))},
+    ),
+    "admin:password_change": STAFF_ANY,
+    "admin:password_change_done": staff_only(STAFF, OK, GET_ONLY),
+    # Without the field it completes the autocomplete refuses.
+    "admin:autocomplete": staff_only(STAFF, DENIED, GET_ONLY),
+    "admin:jsi18n": staff_only(STAFF, OK, GET_ONLY),
+    # No model here has a page on the site to view.
+    "admin:view_on_site": staff_only(STAFF, NOT_FOUND, NOT_FOUND),
+    # /admin/members/: the app's page, for staff who may see something in it.
+    "admin:app_list": staff_only(
+        FRONT_DESK | BILLING, OK, OK, refused=NOT_FOUND
+    ),
+    "admin/(?P<url>.*)$": staff_only(STAFF, NOT_FOUND, NOT_FOUND),
+    "admin:auth_user_password_change": staff_only(MANAGER, OK, OK),
+    "admin:operations_booking_day": staff_only(FRONT_DESK, OK, OK),
+    "admin:billing_invoice_generate": staff_only(BILLING, OK, OK),
+    "admin:billing_invoice_print": staff_only(BILLING | {"front_desk"}, OK, OK),
+    # Buttons on the invoice page: POST only; the outcome (here a refusal, the invoice being issued
+    # and partly paid) is a message on the invoice page.
+    "admin:billing_invoice_issue": invoice_button(),
+    "admin:billing_invoice_void": invoice_button(),
+}
+for _model, _rights in ADMIN_RIGHTS.items():
+    ADMIN_ACCESS.update(admin_model_urls(_model, _rights))
+
+ACCESS: dict[str, Access] = {**SITE_ACCESS, **ADMIN_ACCESS}
+
+# ---------------------------------------------------------------------------------------------
+# Enumerating the URL patterns and filling in their ids
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # the URL's name ("members:goal-update"), or its route when it has none
+    route: str
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Pattern(key=name or route, route=route)
+
+
+def url_patterns() -> list[Pattern]:
+    return list(_walk(get_resolver()))
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    """The path of a route with its parameters filled in (``<int:pk>`` -> ``values["pk"]``)."""
+    route = route.replace("^", "").replace("$", "")
+
+    def value(match: re.Match) -> str:
+        return str(values[match.group(1)])
+
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", value, route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", value, path)
+    return "/" + path
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One of everything a URL can name, made once for the module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        people = _people()
+        objects = _objects(people)
+        yield {"people": people, "sessions": _sessions(people), **objects}
+        transaction.set_rollback(True)
+
+
+def _people() -> dict:
+    trainer = TrainerFactory(user__first_name="Tara", user__last_name="Trainer")
+    return {
+        "anonymous": None,
+        "member_a": MemberFactory(user__first_name="Ann", user__last_name="Archer").user,
+        "member_b": MemberFactory(user__first_name="Bob", user__last_name="Baker").user,
+        "trainer": trainer.user,
+        "trainer_b": TrainerFactory(user__first_name="Sam", user__last_name="Second").user,
+        **{role: staff_user(role, first_name="Staff", last_name=role) for role in STAFF_ROLES},
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+
+
+def _sessions(people: dict) -> dict[str, str | None]:
+    """Each persona signed in once; every cell reuses the session (signing in is a few writes)."""
+    sessions = {}
+    for persona, user in people.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        sessions[persona] = cookie.value if cookie else None
+    return sessions
+
+
+def _objects(people: dict) -> dict:
+    member_a = people["member_a"].member
+    trainer = people["trainer"].trainer
+    room = RoomFactory(name="Studio A")
+    # Member A's things, with the first trainer where a trainer is involved.
+    registered = GroupClassFactory(
+        booking__trainer=trainer, booking__room=room, booking__start_time=local_time(days=3, hour=9)
+    )
+    registration = ClassRegistrationFactory(member=member_a, group_class=registered)
+    open_class = GroupClassFactory(
+        booking__trainer=trainer, booking__room=room, booking__start_time=local_time(days=3, hour=11)
+    )
+    session = PersonalTrainingSessionFactory(
+        member=member_a, booking__trainer=trainer, booking__room=None, booking__start_time=local_time(days=4, hour=9)
+    )
+    invoice = InvoiceFactory(member=member_a)
+    line = InvoiceLineFactory(invoice=invoice, unit_price=Decimal("30.00"))
+    invoice_issue(invoice=invoice)
+    payment = PaymentFactory(invoice=invoice, amount=Decimal("10.00"))
+    window = TrainerAvailabilityFactory(
+        trainer=trainer, start_time=local_time(days=6, hour=8), end_time=local_time(days=6, hour=12)
+    )
+    equipment = EquipmentFactory(room=room)
+    return {
+        "member_a": member_a,
+        "trainer": trainer,
+        "goal": FitnessGoalFactory(member=member_a),
+        "metric": HealthMetricFactory(member=member_a),
+        "registration": registration,
+        "open_class": open_class,
+        "session": session,
+        "invoice": invoice,
+        "line": line,
+        "payment": payment,
+        "window": window,
+        "room": room,
+        "equipment": equipment,
+        "maintenance": MaintenanceRecordFactory(equipment=equipment),
+        "booking": BookingFactory(room=room, start_time=local_time(days=5, hour=9)),
+        "plan": MembershipPlanFactory(name="Gold"),
+        "membership": MembershipFactory(member=member_a),
+        "staff": AdminStaff.objects.get(user=people["manager"]),
+        "group": Group.objects.get(name=ROLE_GROUPS[AdminStaff.Role.MANAGER]),
+        "access_attempt": AccessAttempt.objects.create(
+            username="ann@clubsite.test", ip_address="127.0.0.1", failures_since_start=1, attempt_time=timezone.now()
+        ),
+        "access_log": AccessLog.objects.create(
+            username="ann@clubsite.test", ip_address="127.0.0.1", attempt_time=timezone.now()
+        ),
+        "access_failure": AccessFailureLog.objects.create(
+            username="ann@clubsite.test", ip_address="127.0.0.1", attempt_time=timezone.now()
+        ),
+    }
+
+
+# URL name -> which object of the world its id names.
+OBJECT_OF = {
+    "members:goal-update": "goal",
+    "members:goal-deactivate": "goal",
+    "members:class-register": "open_class",
+    "members:registration-cancel": "registration",
+    "members:pt-book": "trainer",
+    "members:pt-reschedule": "session",
+    "members:pt-cancel": "session",
+    "members:invoice-detail": "invoice",
+    "trainers:availability-update": "window",
+    "trainers:availability-delete": "window",
+    "trainers:class-detail": "registration.group_class",
+    "trainers:session-detail": "session",
+    "trainers:member-profile": "member_a",
+}
+
+
+def _dig(world: dict, path: str):
+    obj = world[path.split(".")[0]]
+    for attribute in path.split(".")[1:]:
+        obj = getattr(obj, attribute)
+    return obj
+
+
+# Admin model -> which object of the world its object URLs name.
+ADMIN_OBJECT_OF = {
+    "auth.group": "group",
+    "axes.accessattempt": "access_attempt",
+    "axes.accesslog": "access_log",
+    "axes.accessfailurelog": "access_failure",
+    "accounts.user": "member_a.user",
+    "members.member": "member_a",
+    "members.fitnessgoal": "goal",
+    "members.healthmetric": "metric",
+    "trainers.trainer": "trainer",
+    "trainers.traineravailability": "window",
+    "operations.adminstaff": "staff",
+    "operations.room": "room",
+    "operations.equipment": "equipment",
+    "operations.maintenancerecord": "maintenance",
+    "operations.booking": "booking",
+    "operations.groupclass": "registration.group_class",
+    "operations.classregistration": "registration",
+    "operations.personaltrainingsession": "session",
+    "billing.membershipplan": "plan",
+    "billing.membership": "membership",
+    "billing.invoice": "invoice",
+    "billing.invoiceline": "line",
+    "billing.payment": "payment",
+}
+ADMIN_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/")
+
+
+def url_values(pattern: Pattern, world: dict) -> dict[str, str]:
+    """The values of the pattern's parameters: the ids of the objects it names."""
+    values = {}
+    if pattern.key in OBJECT_OF:
+        values["pk"] = _dig(world, OBJECT_OF[pattern.key]).pk
+    admin_model = ADMIN_ROUTE.match(pattern.route)
+    if admin_model and f"{admin_model[1]}.{admin_model[2]}" in ADMIN_OBJECT_OF:
+        values["object_id"] = _dig(world, ADMIN_OBJECT_OF[f"{admin_model[1]}.{admin_model[2]}"]).pk
+    values.setdefault("object_id", world["member_a"].pk)  # with Member's content type: view on site
+    values["id"] = world["member_a"].user.pk  # a user's password page
+    values["app_label"] = "members"
+    values["url"] = "no-such-page/"
+    member_a = world["people"]["member_a"]
+    values["uidb64"] = urlsafe_base64_encode(force_bytes(member_a.pk))
+    values["token"] = "made-up-token"
+    assert default_token_generator.check_token(member_a, values["token"]) is False
+    values["content_type_id"] = ContentType.objects.get_for_model(world["member_a"]).pk
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_entry():
+    keys = [pattern.key for pattern in url_patterns()]
+
+    missing = [key for key in keys if key not in ACCESS]
+    stale = [key for key in ACCESS if key not in keys]
+
+    assert missing == [], f"URL patterns without an entry in the access matrix: {missing}"
+    assert stale == [], f"access matrix entries for URLs that no longer exist: {stale}"
+    assert len(keys) == len(set(keys)), "two URL patterns share a name"
+
+
+def _same_route(resolved: str, route: str) -> bool:
+    return resolved.replace("^", "") == route.replace("^", "")
+
+
+def _request(session_key: str | None, method: str, path: str) -> str:
+    # A new browser with the persona's session each time, and a savepoint per cell: a POST that books,
+    # cancels, deletes or signs out leaves the world (and the session) as it was.
+    client = Client()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    with transaction.atomic():
+        response = client.get(path) if method == "GET" else client.post(path)
+        transaction.set_rollback(True)
+    return outcome_of(response)
+
+
+def _table(rows: list[tuple[str, str, str, str]]) -> str:
+    header = f"{'persona':<12} {'method':<6} {'expected':<28} actual"
+    return "\n".join([header] + [f"{p:<12} {m:<6} {e:<28} {a}" for p, m, e, a in rows])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", url_patterns(), ids=lambda pattern: pattern.key)
+def test_access(world, pattern):
+    access = ACCESS[pattern.key]
+    path = fill(pattern.route, url_values(pattern, world))
+    assert _same_route(resolve(path).route, pattern.route), f"{path} does not reach {pattern.route}"
+    wrong = []
+    for persona in PERSONAS:
+        for method, expected in (("GET", access.get[persona]), ("POST", access.post[persona])):
+            actual = _request(world["sessions"][persona], method, path)
+            if actual != expected:
+                wrong.append((persona, method, expected, actual))
+
+    assert wrong == [], f"{path}\n{_table(wrong)}"
