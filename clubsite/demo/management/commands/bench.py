@@ -126,7 +126,8 @@ class Command(BaseCommand):
     # -- reporting -------------------------------------------------------------------------------
 
     def _single(self, results: dict) -> str:
-        lines = [f"{results['label']}: {results['scale']}", "| page | p50 ms | p95 ms | queries |", "|---|---:|---:|---:|"]
+        lines = [f"{results['label']}: {results['scale']}", "| page | p50 ms | p95 ms | queries |"]
+        lines.append("|---|---:|---:|---:|")
         for name, page in results["pages"].items():
             lines.append(f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['queries']} |")
         return "\n".join(lines)
@@ -138,13 +139,18 @@ class Command(BaseCommand):
         lines = [
             f"small: {scale(small)}; large: {scale(large)}",
             "",
-            "| page | small p50 | small p95 | large p50 | large p95 | queries (small/large) | p95 ratio large/small | targets met |",
+            "| page | small p50 | small p95 | large p50 | large p95 | queries (small/large) "
+            "| p95 ratio large/small | targets met |",
             "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for name, big in large["pages"].items():
             little = small["pages"][name]
             ratio = big["p95_ms"] / little["p95_ms"] if little["p95_ms"] else float("inf")
-            met = big["p95_ms"] < TARGET_P95_MS and big["queries"] <= TARGET_QUERIES and ratio <= TARGET_RATIO
+            # The time and query targets are the portal pages'; every page, admin ones too, must scale.
+            portal = not name.startswith("admin ")
+            met = ratio <= TARGET_RATIO and (
+                not portal or (big["p95_ms"] < TARGET_P95_MS and big["queries"] <= TARGET_QUERIES)
+            )
             lines.append(
                 f"| {name} | {little['p50_ms']} | {little['p95_ms']} | {big['p50_ms']} | {big['p95_ms']} | "
                 f"{little['queries']}/{big['queries']} | {ratio:.2f} | {'yes' if met else 'no'} |"
