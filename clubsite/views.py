@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 from operations.selectors import class_timetable
 
 TIMETABLE_DAYS = 7
+# A taste of the week, whatever the size of the club; the full timetable is one click away.
+HOME_CLASSES = 30
 
 
 class HomeView(TemplateView):
@@ -16,6 +18,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        context["classes"] = class_timetable(start=now, end=now + timedelta(days=TIMETABLE_DAYS))
+        context["classes"] = class_timetable(start=now, end=now + timedelta(days=TIMETABLE_DAYS))[:HOME_CLASSES]
         context["timetable_days"] = TIMETABLE_DAYS
         return context

@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,11 +20,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from billing.selectors import member_outstanding_balance
 from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
+from operations.selectors import with_seat_counts
 
 from .models import FitnessGoal, HealthMetric, Member
 
@@ -236,18 +236,8 @@ def with_waitlist_position(registrations: QuerySet[ClassRegistration]) -> QueryS
 
 def class_with_seats(*, class_id: int) -> GroupClass | None:
     """One class (whatever its date or status) with ``seats_left`` and ``waitlist_count``; one query."""
-    return (
-        GroupClass.objects.filter(pk=class_id)
-        .select_related("booking__room", "booking__trainer__user")
-        .annotate(
-            seated_count=Count("registrations", filter=Q(registrations__status__in=ClassRegistration.SEATED)),
-            waitlist_count=Count(
-                "registrations", filter=Q(registrations__status=ClassRegistration.Status.WAITLISTED)
-            ),
-        )
-        .annotate(seats_left=Greatest(F("capacity") - F("seated_count"), 0))
-        .first()
-    )
+    one_class = GroupClass.objects.filter(pk=class_id).select_related("booking__room", "booking__trainer__user")
+    return with_seat_counts(one_class).first()
 
 
 def member_class_registrations(*, member: Member, class_ids: list[int]) -> dict[int, ClassRegistration]:

@@ -211,6 +211,11 @@ class GroupClass(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {timezone.localtime(self.booking.start_time):%a %d %b %H:%M}"
 
+    @property
+    def seats_left(self) -> int:
+        """Seats still free; needs ``seated_count`` (``operations.selectors.with_seat_counts``)."""
+        return max(self.capacity - self.seated_count, 0)
+
 
 class ClassRegistration(models.Model):
     class Status(models.TextChoices):

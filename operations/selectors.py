@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from trainers.models import Trainer, TrainerAvailability
@@ -30,6 +30,14 @@ def _registrations_counted(status_filter: Q) -> Subquery:
     )
 
 
+def with_seat_counts(classes: QuerySet[GroupClass]) -> QuerySet[GroupClass]:
+    """Each class with ``seated_count`` and ``waitlist_count``, which ``GroupClass.seats_left`` reads."""
+    return classes.annotate(
+        seated_count=_registrations_counted(Q(status__in=ClassRegistration.SEATED)),
+        waitlist_count=_registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED)),
+    )
+
+
 def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet[GroupClass]:
     """Scheduled classes starting in [start, end), with seats left and waitlist length.
 
@@ -46,15 +54,15 @@ def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> Quer
             status=Booking.Status.SCHEDULED,
         ).values_list("id", flat=True)
     )
+    return timetable_rows(GroupClass.objects.filter(booking_id__in=class_booking_ids))
+
+
+def timetable_rows(classes: QuerySet[GroupClass]) -> QuerySet[GroupClass]:
+    """These classes as a timetable shows them: in time order, with room, trainer, seat counts and day."""
     return (
-        GroupClass.objects.filter(booking_id__in=class_booking_ids)
+        with_seat_counts(classes)
         .select_related("booking__room", "booking__trainer__user")
-        .annotate(
-            seated_count=_registrations_counted(Q(status__in=ClassRegistration.SEATED)),
-            waitlist_count=_registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED)),
-            local_date=TruncDate("booking__start_time"),
-        )
-        .annotate(seats_left=Greatest(F("capacity") - F("seated_count"), 0))
+        .annotate(local_date=TruncDate("booking__start_time"))
         .order_by("booking__start_time", "id")
     )
 
