@@ -45,7 +45,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--label", default="run", help="Name of this run, e.g. small or large.")
-        parser.add_argument("--requests", type=int, default=60, help="Timed requests per page.")
+        parser.add_argument("--requests", type=int, default=200, help="Timed requests per page.")
         parser.add_argument("--output", help="Write the results as JSON to this file.")
         parser.add_argument("--compare", nargs=2, metavar=("SMALL", "LARGE"), help="Print the table of two runs.")
 
