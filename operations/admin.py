@@ -735,22 +735,6 @@ class RegistrationInline(admin.TabularInline):
         return "—"
 
 
-def registrations_counted(status_filter: Q) -> Coalesce:
-    """How many of the outer class's registrations match: a correlated subquery, run for the classes on the
-    page only. A Count over a join would group every registration of the club before the page is cut."""
-    return Coalesce(
-        Subquery(
-            ClassRegistration.objects.filter(status_filter, group_class=OuterRef("pk"))
-            .order_by()
-            .values("group_class")
-            .annotate(total=Count("pk"))
-            .values("total"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 @admin.register(GroupClass)
 class GroupClassAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -774,16 +758,9 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, admin.Mo
     inlines = [RegistrationInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            # The changelist skips list_select_related once a queryset selects anything, so name it all here.
-            .select_related(*self.list_select_related)
-            .annotate(
-                seated=registrations_counted(Q(status__in=ClassRegistration.SEATED)),
-                waiting=registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED)),
-            )
-        )
+        # The changelist skips list_select_related once a queryset selects anything, so name it all here.
+        # The seat counts are correlated subqueries, run for the classes on the page only.
+        return selectors.with_seat_counts(super().get_queryset(request).select_related(*self.list_select_related))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = GroupClassChangeForm if obj else GroupClassAddForm
@@ -830,17 +807,17 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, admin.Mo
     def trainer(self, obj):
         return obj.booking.trainer
 
-    @admin.display(description="Seats taken", ordering="seated")
+    @admin.display(description="Seats taken", ordering="seated_count")
     def seats_taken(self, obj):
-        return obj.seated
+        return obj.seated_count
 
-    @admin.display(description="Waitlist", ordering="waiting")
+    @admin.display(description="Waitlist", ordering="waitlist_count")
     def waitlist(self, obj):
-        return obj.waiting
+        return obj.waitlist_count
 
     @admin.display(description="Full")
     def fill(self, obj):
-        return f"{round(100 * obj.seated / obj.capacity)}%" if obj.capacity else "—"
+        return f"{round(100 * obj.seated_count / obj.capacity)}%" if obj.capacity else "—"
 
     @admin.display(description="Status", ordering="booking__status")
     def status(self, obj):

@@ -471,7 +471,7 @@ class TestClassAdmin:
         response = admin_client.get(url("groupclass", "changelist"))
 
         row = rows_of(response)[0]
-        assert (row.seated, row.waiting) == (3, 1)
+        assert (row.seated_count, row.waitlist_count) == (3, 1)
         assert "75%" in response.content.decode()
 
 
