@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.template.response import TemplateResponse
+from django.core.exceptions import PermissionDenied
 
 from clubsite.accounts.roles import is_trainer
 
@@ -20,7 +20,6 @@ class TrainerRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not is_trainer(request.user):
-            # A page in the site's layout rather than Django's bare 403, with a way back.
-            return TemplateResponse(request, "trainers/forbidden.html", {"message": NOT_A_TRAINER}, status=403)
+            raise PermissionDenied(NOT_A_TRAINER)  # templates/403.html shows it, with a way back
         self.trainer = request.user.trainer
         return super().dispatch(request, *args, **kwargs)

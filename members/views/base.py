@@ -15,10 +15,13 @@ from members.services import MemberError
 from operations.services import SchedulingError
 
 PAGE_SIZE = 20
+NOT_A_MEMBER = "The member pages are for the club's members."
 
 
 class MemberRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Anonymous visitors are sent to sign in; a signed-in person without a member profile gets 403."""
+
+    permission_denied_message = NOT_A_MEMBER  # templates/403.html shows it, with a way back
 
     def test_func(self) -> bool:
         return is_member(self.request.user)
