@@ -23,7 +23,7 @@ from clubsite import adminkit
 from clubsite.widgets import NativeDateInput
 from members.models import Member
 from operations import admin as operations_admin
-from operations.models import Booking, GroupClass, PersonalTrainingSession
+from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
 from operations.services import SchedulingError
 
 from . import services
@@ -635,6 +635,7 @@ class SettlingCancelMixin:
 admin.site.unregister(GroupClass)
 admin.site.unregister(Booking)
 admin.site.unregister(PersonalTrainingSession)
+admin.site.unregister(ClassRegistration)
 
 
 @admin.register(GroupClass)
@@ -648,6 +649,14 @@ class BookingAdmin(SettlingCancelMixin, operations_admin.BookingAdmin):
     def cancel_one(self, request, booking: Booking) -> None:
         self.check_cancel_allowed(request, booking)
         self.report_settlement(request, booking, services.booking_cancel_and_settle(booking=booking))
+
+
+@admin.register(ClassRegistration)
+class ClassRegistrationAdmin(SettlingCancelMixin, operations_admin.ClassRegistrationAdmin):
+    def cancel_one(self, request, registration: ClassRegistration) -> None:
+        self.report_settlement(
+            request, registration, services.class_registration_cancel_and_settle(registration=registration)
+        )
 
 
 @admin.register(PersonalTrainingSession)

@@ -730,12 +730,33 @@ def class_cancel_and_settle(*, group_class: GroupClass) -> Settlement:
 
 
 @transaction.atomic
-def pt_session_cancel_and_settle(*, session: PersonalTrainingSession) -> Settlement:
-    """Cancel a PT session for staff (no cut-off) and settle what was billed for it, as for a class."""
+def class_registration_cancel_and_settle(*, registration: ClassRegistration) -> Settlement:
+    """Give up a place in a class (the member, or the front desk for them) and settle what was billed for it.
+
+    The waitlist moves up as ``operations.services.class_registration_cancel`` says; a charge for the place
+    comes off a draft invoice, or is credited on this month's draft when the invoice was already sent.
+    """
+    pk = getattr(registration, "pk", None)
+    _lock_members(ClassRegistration.objects.filter(pk=pk).values_list("member_id", flat=True))
+    try:
+        scheduling.class_registration_cancel(registration=registration)
+    except scheduling.SchedulingError as error:
+        raise BillingError(str(error)) from error
+    return _settle_cancelled(
+        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration_id=pk, voided=False)
+    )
+
+
+@transaction.atomic
+def pt_session_cancel_and_settle(*, session: PersonalTrainingSession, by_member: bool = False) -> Settlement:
+    """Cancel a PT session and settle what was billed for it, as for a class.
+
+    Staff have no cut-off; a member (``by_member``) cannot cancel within it.
+    """
     pk = getattr(session, "pk", None)
     _lock_members(PersonalTrainingSession.objects.filter(pk=pk).values_list("member_id", flat=True))
     try:
-        scheduling.pt_session_cancel(session=session, by_member=False)
+        scheduling.pt_session_cancel(session=session, by_member=by_member)
     except scheduling.SchedulingError as error:
         raise BillingError(str(error)) from error
     return _settle_cancelled(

@@ -906,10 +906,17 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, a
     def place(self, obj):
         return obj.waitlist_place if obj.status == ClassRegistration.Status.WAITLISTED else ""
 
+    # -- cancelling (billing's admin extends this to settle what was billed) ------------------
+
+    cancel_errors: tuple[type[Exception], ...] = (SchedulingError,)
+
+    def cancel_one(self, request, registration: ClassRegistration) -> None:
+        services.class_registration_cancel(registration=registration)
+
     @admin.action(description="Cancel the selected registrations (the waitlist moves up)", permissions=["manage"])
     def cancel_registrations(self, request, queryset):
-        run_service_action(
-            self, request, queryset, lambda r: services.class_registration_cancel(registration=r), "Cancelled"
+        adminkit.run_service_action(
+            self, request, queryset, lambda r: self.cancel_one(request, r), "Cancelled", self.cancel_errors
         )
 
 

@@ -504,6 +504,21 @@ class TestCancelSettles:
         assert set(ClassRegistration.objects.values_list("status", flat=True)) == {"cancelled"}
         assert len(mailoutbox) == 2
 
+    def test_cancelling_one_registration_at_the_front_desk_settles_only_that_members_line(self, admin_client):
+        group_class = billed_class(members=2)
+        leaving, staying = ClassRegistration.objects.filter(group_class=group_class).order_by("pk")
+
+        response = admin_client.post(
+            reverse("admin:operations_classregistration_changelist"),
+            {"action": "cancel_registrations", "_selected_action": [leaving.pk]},
+            follow=True,
+        )
+
+        leaving.refresh_from_db()
+        assert leaving.status == ClassRegistration.Status.CANCELLED
+        assert messages_of(response) == [f"{leaving}: {services.Settlement(removed=1)}.", "Cancelled: 1."]
+        assert [line.class_registration_id for line in InvoiceLine.objects.all()] == [staying.pk]
+
     def test_cancelling_a_session_through_its_booking_settles_it_too(self, admin_client):
         session = PersonalTrainingSessionFactory()
         first, last = month()

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from billing import services
@@ -176,6 +177,42 @@ class TestClassCancelAndSettle:
             services.class_cancel_and_settle(group_class=None)
 
 
+class TestRegistrationCancelAndSettle:
+    """One member gives up a place (in the portal, or at the front desk): only their charge is settled."""
+
+    def test_the_members_line_comes_off_the_draft_and_the_waitlist_moves_up(self):
+        group_class, (leaving, staying) = billed_class(members=2)
+        group_class.capacity = 2
+        group_class.save()
+        waiting = ClassRegistrationFactory(group_class=group_class, status=ClassRegistration.Status.WAITLISTED)
+
+        settlement = services.class_registration_cancel_and_settle(registration=leaving)
+
+        assert settlement == services.Settlement(removed=1)
+        assert [line.invoice.member for line in InvoiceLine.objects.all()] == [staying.member]
+        waiting.refresh_from_db()
+        assert waiting.status == ClassRegistration.Status.REGISTERED
+
+    def test_a_line_already_sent_is_credited(self):
+        _group_class, (registration,) = billed_class(members=1)
+        services.invoice_issue(invoice=InvoiceLine.objects.get().invoice)
+
+        settlement = services.class_registration_cancel_and_settle(registration=registration)
+
+        assert settlement == services.Settlement(credited=1)
+        credit = InvoiceLine.objects.get(kind=InvoiceLine.Kind.CREDIT)
+        assert (credit.invoice.member, credit.unit_price) == (registration.member, Decimal("-8.00"))
+
+    def test_a_refused_cancel_leaves_the_bill(self):
+        _group_class, (registration,) = billed_class(members=1)
+        scheduling.class_registration_cancel(registration=registration)
+
+        with refused(scheduling.REGISTRATION_ALREADY_CANCELLED):
+            services.class_registration_cancel_and_settle(registration=registration)
+
+        assert InvoiceLine.objects.count() == 1
+
+
 class TestSessionAndBookingCancel:
     def test_a_billed_session_is_cancelled_and_its_line_removed(self):
         session = PersonalTrainingSessionFactory()
@@ -186,6 +223,20 @@ class TestSessionAndBookingCancel:
 
         assert settlement == services.Settlement(removed=1)
         assert Booking.objects.get().status == Booking.Status.CANCELLED
+
+    def test_a_member_inside_the_cut_off_is_refused_and_stays_billed(self):
+        soon = timezone.now() + datetime.timedelta(hours=2)
+        session = PersonalTrainingSessionFactory(
+            booking__start_time=soon, booking__end_time=soon + datetime.timedelta(hours=1)
+        )
+        today = timezone.localdate()
+        services.invoice_generate(member=session.member, period_start=today, period_end=today + datetime.timedelta(1))
+
+        with refused(scheduling.PT_CUTOFF.format(hours=settings.PT_CANCELLATION_CUTOFF_HOURS)):
+            services.pt_session_cancel_and_settle(session=session, by_member=True)
+
+        assert InvoiceLine.objects.filter(pt_session=session).count() == 1
+        assert Booking.objects.get().status == Booking.Status.SCHEDULED
 
     def test_a_booking_cancels_what_it_is_for(self):
         group_class, _registrations = billed_class(members=1)

@@ -8,6 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from billing import services as billing
+from billing.models import InvoiceLine
 from members.tests.factories import MemberFactory
 from operations import services as scheduling
 from operations.models import Booking, ClassRegistration
@@ -320,3 +322,20 @@ def test_cancelling_twice_says_so(member_client, member):
     response = member_client.post(reverse("members:registration-cancel", args=[mine.pk]))
 
     assert form_errors(response) == [scheduling.REGISTRATION_ALREADY_CANCELLED]
+
+
+@pytest.mark.django_db
+def test_cancelling_a_place_already_on_a_draft_invoice_takes_the_charge_off(member_client, member):
+    group_class = _class("Spin", price=Decimal("8.00"))
+    mine = ClassRegistrationFactory(member=member, group_class=group_class)
+    when = timezone.localdate()
+    billing.invoice_generate(member=member, period_start=when, period_end=when + datetime.timedelta(days=3))
+    assert InvoiceLine.objects.filter(class_registration=mine).exists()
+
+    response = member_client.post(reverse("members:registration-cancel", args=[mine.pk]), follow=True)
+
+    assert not InvoiceLine.objects.filter(class_registration=mine).exists()
+    assert messages_of(response) == [
+        f"Your place in {scheduling.describe_booking(group_class.booking)} has been cancelled. "
+        "It is off your next invoice."
+    ]

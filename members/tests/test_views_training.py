@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from billing import services as billing
+from billing.models import InvoiceLine
 from operations import services as scheduling
 from operations.models import Booking, PersonalTrainingSession
 from operations.tests.factories import (
@@ -350,3 +353,18 @@ def test_cancelling_a_cancelled_session_says_so(member_client, session):
     response = member_client.post(reverse("members:pt-cancel", args=[session.pk]))
 
     assert form_errors(response) == [scheduling.PT_NOT_SCHEDULED]
+
+
+@pytest.mark.django_db
+def test_cancelling_a_session_already_invoiced_credits_it(member_client, session):
+    when = timezone.localdate()
+    invoice = billing.invoice_generate(
+        member=session.member, period_start=when, period_end=when + datetime.timedelta(days=3)
+    )
+    billing.invoice_issue(invoice=invoice)
+
+    response = member_client.post(reverse("members:pt-cancel", args=[session.pk]), follow=True)
+
+    credit = InvoiceLine.objects.get(kind=InvoiceLine.Kind.CREDIT)
+    assert (credit.invoice.member, credit.unit_price) == (session.member, -session.price)
+    assert messages_of(response)[0].endswith("It had already been invoiced, so it is credited on this month's invoice.")

@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 
+from billing.services import BillingError, Settlement
 from clubsite.accounts.roles import is_member
 from members.forms import show_error
 from members.models import Member
@@ -48,9 +49,18 @@ class ServiceFormView(MemberRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             return self.perform(form)
-        except (MemberError, SchedulingError) as error:
+        except (MemberError, SchedulingError, BillingError) as error:
             show_error(form, error, self.error_fields)
             return self.form_invalid(form)
+
+
+def settlement_note(settlement: Settlement) -> str:
+    """What cancelling did to the member's bill, in their words ("" when nothing had been billed)."""
+    if settlement.credited:
+        return " It had already been invoiced, so it is credited on this month's invoice."
+    if settlement.removed:
+        return " It is off your next invoice."
+    return ""
 
 
 def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from billing.services import class_registration_cancel_and_settle
 from members.filters import TimetableFilter
 from members.forms import ConfirmForm
 from members.selectors import class_with_seats, member_class_registrations
 from operations.models import Booking, ClassRegistration, GroupClass
 from operations.selectors import class_timetable, timetable_rows, waitlist_position
-from operations.services import class_register, class_registration_cancel, describe_booking
+from operations.services import class_register, describe_booking
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate, safe_next
+from .base import MemberRequiredMixin, ServiceFormView, paginate, safe_next, settlement_note
 
 TIMETABLE_DAYS = 90
 
@@ -115,10 +116,12 @@ class RegistrationCancelView(ServiceFormView):
     def perform(self, form):
         registration = self.registration
         was_waitlisted = registration.status == ClassRegistration.Status.WAITLISTED
-        class_registration_cancel(registration=registration)
+        settlement = class_registration_cancel_and_settle(registration=registration)
         what = describe_booking(registration.group_class.booking)
         if was_waitlisted:
             messages.success(self.request, f"You have left the waitlist of {what}.")
         else:
-            messages.success(self.request, f"Your place in {what} has been cancelled.")
+            messages.success(
+                self.request, f"Your place in {what} has been cancelled.{settlement_note(settlement)}"
+            )
         return redirect(safe_next(self.request, reverse("members:dashboard")))

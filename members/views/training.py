@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from billing.services import pt_session_cancel_and_settle
 from members.forms import (
     DURATION_CHOICES,
     PT_ERROR_FIELDS,
@@ -27,13 +28,12 @@ from operations.services import (
     SchedulingError,
     describe_booking,
     pt_session_book,
-    pt_session_cancel,
     pt_session_price,
     pt_session_reschedule,
 )
 from trainers.models import Trainer
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate
+from .base import MemberRequiredMixin, ServiceFormView, paginate, settlement_note
 
 # Free slots start every half hour, so a member is not tied to the trainer's on-the-hour grid.
 SLOT_STEP = datetime.timedelta(minutes=30)
@@ -212,8 +212,12 @@ class SessionCancelView(OwnSessionMixin, ServiceFormView):
     form_class = ConfirmForm
 
     def perform(self, form):
-        session = pt_session_cancel(session=self.session, by_member=True)
-        messages.success(self.request, f"Cancelled: {describe_booking(session.booking)} with {self.trainer_name}.")
+        session = self.session
+        settlement = pt_session_cancel_and_settle(session=session, by_member=True)
+        messages.success(
+            self.request,
+            f"Cancelled: {describe_booking(session.booking)} with {self.trainer_name}.{settlement_note(settlement)}",
+        )
         return redirect("members:training")
 
     @property
