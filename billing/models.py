@@ -167,7 +167,10 @@ class InvoiceLine(models.Model):
                     Q(kind="plan", membership__isnull=False, period_start__isnull=False)
                     | (~Q(kind="plan") & Q(membership__isnull=True, period_start__isnull=True))
                 )
-                & (Q(kind="class", class_registration__isnull=False) | (~Q(kind="class") & Q(class_registration__isnull=True)))
+                & (
+                    Q(kind="class", class_registration__isnull=False)
+                    | (~Q(kind="class") & Q(class_registration__isnull=True))
+                )
                 & (Q(kind="pt", pt_session__isnull=False) | (~Q(kind="pt") & Q(pt_session__isnull=True))),
                 name="billing_invoiceline_billable_matches_kind",
                 violation_error_message="A line bills exactly the thing its kind names.",

@@ -113,7 +113,8 @@ def line_chart(
         ),
     )
     summary = (
-        f"{len(points)} {'entry' if len(points) == 1 else 'entries'} from {_label_day(points[0][0])} to {_label_day(points[-1][0])}: "
+        f"{len(points)} {'entry' if len(points) == 1 else 'entries'} "
+        f"from {_label_day(points[0][0])} to {_label_day(points[-1][0])}: "
         f"first {_number(points[0][1])} {unit}, latest {_number(points[-1][1])} {unit}, "
         f"lowest {_number(min(p[1] for p in points))} {unit}, highest {_number(max(p[1] for p in points))} {unit}."
     )

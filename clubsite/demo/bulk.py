@@ -105,11 +105,15 @@ class BulkLoader:
             # hold every pending check in memory, so check each statement's rows as it runs.
             self._execute("SET CONSTRAINTS ALL IMMEDIATE")
             self._execute("ALTER TABLE members_healthmetric DISABLE TRIGGER members_member_track_last_metric")
-            self._execute("ALTER TABLE operations_classregistration DISABLE TRIGGER operations_classregistration_capacity")
+            self._execute(
+                "ALTER TABLE operations_classregistration DISABLE TRIGGER operations_classregistration_capacity"
+            )
             for label, step in steps[:-1]:
                 step(label)
             self._execute("ALTER TABLE members_healthmetric ENABLE TRIGGER members_member_track_last_metric")
-            self._execute("ALTER TABLE operations_classregistration ENABLE TRIGGER operations_classregistration_capacity")
+            self._execute(
+                "ALTER TABLE operations_classregistration ENABLE TRIGGER operations_classregistration_capacity"
+            )
         label, step = steps[-1]
         step(label)  # ANALYZE outside the transaction, so the planner sees the new sizes at once
         return self.counts
@@ -242,7 +246,8 @@ class BulkLoader:
                         + make_time(7 + 2 * (c %% %(per_day)s), 0, 0)) AT TIME ZONE %(zone)s AS start_time,
                       c %% %(room_every)s = 0 AS in_room
               FROM generate_series(0, %(classes)s - 1) c;
-            INSERT INTO operations_booking (id, room_id, trainer_id, start_time, end_time, status, kind, title, created_at)
+            INSERT INTO operations_booking
+                   (id, room_id, trainer_id, start_time, end_time, status, kind, title, created_at)
             SELECT b.booking_id,
                    CASE WHEN b.in_room THEN r.id END,
                    t.id, b.start_time, b.start_time + interval '45 minutes',
@@ -252,7 +257,8 @@ class BulkLoader:
               JOIN bulk_room r ON r.n = (b.c / %(room_every)s) %% %(rooms)s;
             INSERT INTO operations_groupclass (id, booking_id, name, description, capacity, price)
             SELECT b.id, b.booking_id,
-                   (ARRAY['Spin', 'Yoga Flow', 'HIIT', 'Pilates', 'Boxfit', 'Barbell Club', 'Zumba', 'Core'])[1 + b.c %% 8],
+                   (ARRAY['Spin', 'Yoga Flow', 'HIIT', 'Pilates', 'Boxfit', 'Barbell Club', 'Zumba', 'Core'])
+                       [1 + b.c %% 8],
                    CASE WHEN b.in_room THEN 'In the studio.' ELSE 'Live-streamed.' END,
                    CASE WHEN b.in_room THEN %(room_capacity)s ELSE %(online_capacity)s END,
                    (b.c %% 3) * 4.00
@@ -327,7 +333,8 @@ class BulkLoader:
             params = {"lower": lower, "upper": upper}
             self._execute(
                 """
-                INSERT INTO operations_booking (id, room_id, trainer_id, start_time, end_time, status, kind, title, created_at)
+                INSERT INTO operations_booking
+                       (id, room_id, trainer_id, start_time, end_time, status, kind, title, created_at)
                 SELECT p.booking_id, NULL, t.id, p.start_time, p.start_time + interval '1 hour',
                        CASE
                          WHEN p.start_time >= now() THEN 'scheduled'
@@ -369,7 +376,8 @@ class BulkLoader:
                 ON p.k = m.n %% 3;
             INSERT INTO billing_membership (id, member_id, plan_id, started_on)
             SELECT id, member_id, plan_id, date_trunc('month', %(today)s::date - 400)::date FROM bulk_membership;
-            INSERT INTO members_fitnessgoal (member_id, goal_type, target_value, unit, target_date, is_active, created_at)
+            INSERT INTO members_fitnessgoal
+                   (member_id, goal_type, target_value, unit, target_date, is_active, created_at)
             SELECT member_id, 'lose_weight', 70 + n %% 20, 'kg', %(today)s::date + 30 + n %% 300, true, now()
               FROM bulk_membership;
             """,

@@ -35,7 +35,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="clubsite.settings.production", DJANGO_ALLOWED_HOSTS="club.example.com")
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

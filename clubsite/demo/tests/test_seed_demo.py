@@ -58,7 +58,9 @@ def test_seed_demo_builds_a_realistic_club(seeded):
     for trainer in Trainer.objects.all():
         upcoming_days = {
             timezone.localtime(window.start_time).date()
-            for window in TrainerAvailability.objects.filter(trainer=trainer, start_time__gte=now, start_time__lt=fortnight)
+            for window in TrainerAvailability.objects.filter(
+                trainer=trainer, start_time__gte=now, start_time__lt=fortnight
+            )
         }
         assert len(upcoming_days) >= 13, trainer
     assert Room.objects.count() == 5
@@ -94,4 +96,9 @@ def test_seed_demo_twice_changes_nothing(seeded):
     output = _seed()
 
     assert "already present" in output
-    assert counts == (User.objects.count(), HealthMetric.objects.count(), Booking.objects.count(), Invoice.objects.count())
+    assert counts == (
+        User.objects.count(),
+        HealthMetric.objects.count(),
+        Booking.objects.count(),
+        Invoice.objects.count(),
+    )

@@ -249,11 +249,16 @@ class Command(BaseCommand):
                         weight=weight,
                         heart_rate=self.random.randint(52, 84),
                         body_fat=Decimal(self.random.randint(120, 320)) / 10,
-                        recorded_at=self.now - datetime.timedelta(days=max(days_ago, 1), hours=self.random.randint(0, 9)),
+                        recorded_at=self.now
+                        - datetime.timedelta(days=max(days_ago, 1), hours=self.random.randint(0, 9)),
                     )
                 )
             goal_type = self.random.choice(
-                [FitnessGoal.GoalType.LOSE_WEIGHT, FitnessGoal.GoalType.REDUCE_BODY_FAT, FitnessGoal.GoalType.GAIN_MUSCLE]
+                [
+                    FitnessGoal.GoalType.LOSE_WEIGHT,
+                    FitnessGoal.GoalType.REDUCE_BODY_FAT,
+                    FitnessGoal.GoalType.GAIN_MUSCLE,
+                ]
             )
             target, unit = {
                 FitnessGoal.GoalType.LOSE_WEIGHT: (weight - 5, "kg"),
@@ -286,7 +291,8 @@ class Command(BaseCommand):
         for offset in range(-14, 0):
             day = self.today + datetime.timedelta(days=offset)
             for slot, (hour, minute) in enumerate(CLASS_HOURS[:2]):
-                name, room_name, minutes, capacity, price, trainer_index = CLASS_TYPES[(offset + slot) % len(CLASS_TYPES)]
+                class_type = CLASS_TYPES[(offset + slot) % len(CLASS_TYPES)]
+                name, room_name, minutes, capacity, price, trainer_index = class_type
                 start = _at(day, hour, minute)
                 booking = Booking.objects.create(
                     kind=Booking.Kind.GROUP_CLASS,
@@ -335,7 +341,8 @@ class Command(BaseCommand):
             for slot, (hour, minute) in enumerate(CLASS_HOURS):
                 if (offset + slot) % 2:
                     continue  # a realistic timetable, not every slot every day
-                name, room_name, minutes, capacity, price, trainer_index = CLASS_TYPES[(offset * 2 + slot) % len(CLASS_TYPES)]
+                class_type = CLASS_TYPES[(offset * 2 + slot) % len(CLASS_TYPES)]
+                name, room_name, minutes, capacity, price, trainer_index = class_type
                 start = _at(day, hour, minute)
                 created.append(
                     operations.class_create(
@@ -353,7 +360,8 @@ class Command(BaseCommand):
         demo_member = self.members[0]
         for index, group_class in enumerate(created):
             # Small classes fill up and gather a waitlist; bigger ones are partly booked.
-            wanted = group_class.capacity + 2 if group_class.capacity <= 4 else self.random.randint(2, group_class.capacity // 2)
+            capacity = group_class.capacity
+            wanted = capacity + 2 if capacity <= 4 else self.random.randint(2, capacity // 2)
             candidates = self.random.sample(self.members[1:], wanted)
             if index % 5 == 0:
                 candidates.insert(0, demo_member)
@@ -406,7 +414,11 @@ class Command(BaseCommand):
                 continue
             if index % 3 == 0:
                 billing.payment_record(
-                    invoice=invoice, amount=invoice.balance, method="card", reference="Demo card payment", recorded_by=admin
+                    invoice=invoice,
+                    amount=invoice.balance,
+                    method="card",
+                    reference="Demo card payment",
+                    recorded_by=admin,
                 )
             elif index % 3 == 1:
                 billing.payment_record(
@@ -424,4 +436,5 @@ class Command(BaseCommand):
         counts = {
             status: Invoice.objects.filter(status=status).count() for status, _ in Invoice.Status.choices
         }
-        return ", ".join(f"{count} {status}" for status, count in counts.items()) + f" (due in {settings.INVOICE_DUE_DAYS} days)"
+        summary = ", ".join(f"{count} {status}" for status, count in counts.items())
+        return f"{summary} (due in {settings.INVOICE_DUE_DAYS} days)"
