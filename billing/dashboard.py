@@ -6,12 +6,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
+from clubsite.charts import bar_chart
+from members.templatetags.member_tags import money
 from operations.selectors import class_timetable, open_maintenance, rooms_with_open_issues
 
-from .models import Invoice
-from .selectors import overdue_invoices, revenue_between
+from .models import ZERO, Invoice
+from .selectors import overdue_invoices, revenue_by_day
 
 SHOWN = 10
 
@@ -28,6 +31,7 @@ class StaffDashboard:
     overdue: list | None = None
     overdue_count: int = 0
     revenue_month: Decimal | None = None
+    revenue_chart: str = ""
     month_start: datetime.date | None = None
 
 
@@ -60,8 +64,13 @@ def staff_dashboard(
         # invoice, a quarter of a second at 50,000 of them; each one shown carries its own balance.
         dashboard.overdue_count = Invoice.objects.filter(status=Invoice.Status.ISSUED, due_date__lt=today).count()
     if revenue:
+        # Day by day so far this month: a month's payments are a short range of the received_at index, where
+        # a year of them (a quarter of a million at chain scale) took 170 ms on every admin index page.
         month_start = today.replace(day=1)
-        next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
+        days = revenue_by_day(first=month_start, last=today)
         dashboard.month_start = month_start
-        dashboard.revenue_month = revenue_between(start=_midnight(month_start), end=_midnight(next_month))
+        dashboard.revenue_month = sum((net for _day, net in days), ZERO)
+        dashboard.revenue_chart = bar_chart(
+            bars=days, title="Received each day this month", unit=settings.CLUB_CURRENCY_SYMBOL, value_text=money
+        )
     return dashboard

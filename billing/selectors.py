@@ -18,7 +18,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from members.models import Member
 
@@ -134,11 +135,23 @@ def overdue_invoices(*, today: datetime.date) -> QuerySet[Invoice]:
     )
 
 
-def revenue_between(*, start: datetime.datetime, end: datetime.datetime) -> Decimal:
-    """Money received in [start, end), net of refunds given in it; one query."""
-    result = Payment.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
-        net=Sum(
-            Case(When(kind=Payment.Kind.REFUND, then=-F("amount")), default=F("amount"), output_field=MONEY)
+def revenue_by_day(*, first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, Decimal]]:
+    """Money received on each day from ``first`` to ``last`` (club time), net of refunds; one query.
+
+    Every day is listed, a day without payments as zero.
+    """
+    zone = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), zone)
+    end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min), zone)
+    received = dict(
+        Payment.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(day=TruncDate("received_at", tzinfo=zone))
+        .order_by()
+        .values("day")
+        .annotate(
+            net=Sum(Case(When(kind=Payment.Kind.REFUND, then=-F("amount")), default=F("amount"), output_field=MONEY))
         )
+        .values_list("day", "net")
     )
-    return result["net"] or ZERO
+    days = (first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1))
+    return [(day, received.get(day, ZERO)) for day in days]

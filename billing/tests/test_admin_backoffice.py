@@ -7,11 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from billing import services
 from billing.admin import BILLED, NOTHING_TO_BILL
@@ -572,6 +574,21 @@ def busy_club(classes: int) -> None:
 
 
 class TestDashboard:
+    def test_the_back_office_carries_the_clubs_name_and_calls_a_class_without_a_room_online(self, admin_client):
+        midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0)))
+        GroupClassFactory(
+            name="Stream Spin",
+            booking__room=None,
+            booking__start_time=midnight + datetime.timedelta(hours=1),
+            booking__end_time=midnight + datetime.timedelta(hours=2),
+        )
+
+        content = admin_client.get(reverse("admin:index")).content.decode()
+
+        assert escape(f"{settings.CLUB_NAME} · back office") in content
+        assert "Django administration" not in content
+        assert "<td>Online</td>" in content
+
     def test_the_index_shows_todays_classes_maintenance_overdue_invoices_and_revenue(self, admin_client):
         busy_club(1)
 
@@ -589,6 +606,8 @@ class TestDashboard:
         assert "3/4 (75%)" in content
         assert "Broken" in content
         assert "Revenue this month" in content
+        assert '<div class="figure" id="revenue-month">£15.00</div>' in content
+        assert '<svg class="bar-chart ' in content and "Received each day this month (£)" in content
 
     @pytest.mark.parametrize(
         ("role", "sections"),

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from billing import services
 from billing.dashboard import staff_dashboard
 from billing.models import Invoice, InvoiceLine, Payment
-from billing.selectors import revenue_between
+from billing.selectors import revenue_by_day
 from billing.tests.factories import InvoiceFactory, MembershipFactory
 from clubsite.testing import race
 from members.tests.factories import MemberFactory
@@ -276,26 +277,42 @@ def test_an_invoice_run_racing_a_cancellation_never_leaves_the_class_billed():
 
 
 class TestRevenueAndDashboard:
-    def test_revenue_is_what_was_received_in_the_span_net_of_refunds(self):
+    @override_settings(TIME_ZONE="America/New_York")  # five hours behind UTC: club days and UTC days differ
+    def test_revenue_is_what_was_received_each_club_day_net_of_refunds(self):
         invoice = InvoiceFactory()
         services.invoice_line_add(invoice=invoice, description="Locker", quantity=1, unit_price=Decimal("100"))
         services.invoice_issue(invoice=invoice)
-        now = timezone.now()
-        services.payment_record(invoice=invoice, amount=Decimal("60.00"), method=Payment.Method.CARD)
+        today = timezone.localdate()
+        zone = timezone.get_default_timezone()
+
+        def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)), zone)
+
+        three_days_ago = today - datetime.timedelta(days=3)
+        services.payment_record(
+            invoice=invoice, amount=Decimal("60.00"), method=Payment.Method.CARD, received_at=at(three_days_ago, 9)
+        )
+        # 23:30 in the club is 04:30 the next day in UTC: it still counts for the club's day.
+        services.payment_record(
+            invoice=invoice, amount=Decimal("10.00"), method=Payment.Method.CASH, received_at=at(three_days_ago, 23, 30)
+        )
         services.payment_record(
             invoice=invoice,
-            amount=Decimal("10.00"),
+            amount=Decimal("7.00"),
             method=Payment.Method.CARD,
-            received_at=now - datetime.timedelta(days=40),
+            received_at=at(today - datetime.timedelta(days=9), 9),
         )
-        services.payment_refund(invoice=invoice, amount=Decimal("5.00"), method=Payment.Method.CARD)
+        services.payment_refund(invoice=invoice, amount=Decimal("5.00"), method=Payment.Method.CARD)  # now
 
-        assert revenue_between(start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=1)) == Decimal(
-            "55.00"
-        )
-        assert revenue_between(start=now + datetime.timedelta(days=1), end=now + datetime.timedelta(days=2)) == Decimal(
-            "0.00"
-        )
+        days = revenue_by_day(first=today - datetime.timedelta(days=4), last=today)
+
+        assert days == [
+            (today - datetime.timedelta(days=4), Decimal("0.00")),
+            (three_days_ago, Decimal("70.00")),
+            (today - datetime.timedelta(days=2), Decimal("0.00")),
+            (today - datetime.timedelta(days=1), Decimal("0.00")),
+            (today, Decimal("-5.00")),
+        ]
 
     def test_the_dashboard_reads_in_a_fixed_number_of_queries(self, django_assert_max_num_queries):
         today = timezone.localdate()

@@ -129,6 +129,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Clubsite <no-repl
 
 # Club rules that staff may tune per deployment.
 CLUB_NAME = env("CLUB_NAME", default="Clubsite Health & Fitness")
+# Written before every amount of money the site shows (prices, invoices, revenue).
+CLUB_CURRENCY_SYMBOL = env("CLUB_CURRENCY_SYMBOL", default="£")
 PT_CANCELLATION_CUTOFF_HOURS = env.int("CLUB_PT_CANCELLATION_CUTOFF_HOURS", default=12)
 INVOICE_DUE_DAYS = env.int("CLUB_INVOICE_DUE_DAYS", default=14)
 

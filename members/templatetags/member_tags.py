@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -20,12 +21,12 @@ def _decimal(value) -> Decimal | None:
 
 @register.filter
 def money(value) -> str:
-    """£1,234.50; a negative amount (a credit) as −£5.00."""
+    """£1,234.50; a negative amount (a credit) as −£5.00 (the symbol is settings.CLUB_CURRENCY_SYMBOL)."""
     amount = _decimal(value)
     if amount is None:
         return ""
     sign = "−" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+    return f"{sign}{settings.CLUB_CURRENCY_SYMBOL}{abs(amount):,.2f}"
 
 
 @register.filter

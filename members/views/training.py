@@ -22,6 +22,7 @@ from members.forms import (
     SlotSearchForm,
 )
 from members.selectors import member_upcoming_sessions
+from members.templatetags.member_tags import money
 from operations.models import PersonalTrainingSession, Room
 from operations.selectors import rooms_free, trainer_free_slots
 from operations.services import (
@@ -154,7 +155,7 @@ class SessionBookView(SlotPickerView):
             notes=form.cleaned_data["notes"],
         )
         messages.success(
-            self.request, f"Booked: {describe_booking(session.booking)} with {self.trainer}, £{session.price}."
+            self.request, f"Booked: {describe_booking(session.booking)} with {self.trainer}, {money(session.price)}."
         )
         return redirect("members:training")
 
@@ -202,7 +203,7 @@ class SessionRescheduleView(OwnSessionMixin, SlotPickerView):
             session=self.session, start_time=start, end_time=end, room=form.cleaned_data["room"], by_member=True
         )
         messages.success(
-            self.request, f"Moved: {describe_booking(session.booking)} with {self.trainer}, £{session.price}."
+            self.request, f"Moved: {describe_booking(session.booking)} with {self.trainer}, {money(session.price)}."
         )
         return redirect("members:training")
 

@@ -1,4 +1,4 @@
-"""The server-side SVG charts of the health-metric history."""
+"""The server-side SVG charts: lines of the health-metric history, bars of the money received."""
 
 import datetime
 import re
@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from members.charts import HEIGHT, LEFT, PLOT_WIDTH, TOP, line_chart, metric_charts, nice_ticks
+from clubsite.charts import HEIGHT, LEFT, PLOT_HEIGHT, PLOT_WIDTH, TOP, bar_chart, line_chart, nice_ticks
+from members.charts import metric_charts
 
 START = timezone.make_aware(datetime.datetime(2025, 3, 1, 8, 0))
 
@@ -101,3 +102,44 @@ def test_metric_charts_draws_weight_and_heart_rate():
 
     assert "Weight (kg)" in charts["weight"] and "1 entry" in charts["weight"]
     assert "Heart rate (bpm)" in charts["heart_rate"] and "first 64 bpm" in charts["heart_rate"]
+
+
+def _bars(svg: str) -> list[tuple[float, float, float]]:
+    """(x, y, height) of each bar, left to right."""
+    return [
+        (float(x), float(y), float(height))
+        for x, y, height in re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="[^"]+" height="([^"]+)"', svg)
+    ]
+
+
+def test_bars_stand_on_zero_in_day_order_each_as_tall_as_its_amount():
+    first = datetime.date(2026, 11, 1)
+    days = [(first + datetime.timedelta(days=n), Decimal(amount)) for n, amount in enumerate(["40", "0", "80"])]
+
+    svg = bar_chart(bars=days, title="Weighed", unit="kg")
+
+    bars = _bars(svg)
+    assert [x for x, _y, _h in bars] == sorted(x for x, _y, _h in bars)
+    assert {round(y + height, 1) for _x, y, height in bars} == {float(TOP + PLOT_HEIGHT)}  # all on the zero line
+    assert bars[1][2] == 0
+    assert bars[2][2] == 2 * bars[0][2]
+    assert "<title>3 Nov: 80 kg</title>" in svg
+    assert "total 120 kg, highest 80 kg on 3 Nov" in svg
+
+
+def test_bar_values_can_be_written_as_money():
+    day = datetime.date(2026, 11, 1)
+
+    svg = bar_chart(bars=[(day, Decimal("12.5"))], title="Received", unit="£", value_text=lambda v: f"£{v:.2f}")
+
+    assert "<title>1 Nov: £12.50</title>" in svg
+
+
+def test_no_days_gives_no_bar_chart_and_a_month_of_nothing_still_draws_its_axis():
+    assert bar_chart(bars=[], title="Received", unit="£") == ""
+    empty_month = [(datetime.date(2026, 11, day), Decimal("0")) for day in range(1, 31)]
+
+    svg = bar_chart(bars=empty_month, title="Received", unit="£")
+
+    assert len(_bars(svg)) == 30
+    assert all(height == 0 for _x, _y, height in _bars(svg))
