@@ -595,6 +595,10 @@ class PaymentAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
     def has_delete_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
         return False
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A member's page links to their payments (members.admin.MemberAdmin.MEMBER_LISTS).
+        return lookup == "invoice__member__id__exact" or super().lookup_allowed(lookup, value, request)
+
     @admin.display(description="member", ordering="invoice__member__user__last_name")
     def member(self, payment: Payment):
         return payment.invoice.member

@@ -7,9 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from billing import services as billing
+from billing.tests.factories import InvoiceFactory
 from members import services
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
+from operations.models import AdminStaff
+from operations.tests.roles import sign_in_as
 
 
 def _form_data(response) -> dict:
@@ -343,3 +347,44 @@ def test_members_cannot_be_deleted_from_the_admin(admin_client):
 
     assert response.status_code == 403
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.django_db
+class TestMemberLists:
+    """A member's page links to their records in the other lists, each filtered to them alone."""
+
+    def test_each_link_lists_this_members_records_and_no_one_elses(self, admin_client):
+        ann, bob = MemberFactory(user__first_name="Ann"), MemberFactory(user__first_name="Bob")
+        for member in (ann, bob):
+            invoice = InvoiceFactory(member=member)
+            billing.invoice_line_add(invoice=invoice, description="Locker", quantity=1, unit_price=Decimal("9"))
+            billing.invoice_issue(invoice=invoice)
+            billing.payment_record(
+                invoice=invoice, amount=Decimal("9"), method="card", reference=f"paid by {member.user.first_name}"
+            )
+            HealthMetricFactory(member=member)
+
+        page = admin_client.get(reverse("admin:members_member_change", args=[ann.pk]))
+
+        links = dict((label, address) for label, address in page.context["member_lists"])
+        assert list(links) == ["Invoices", "Payments", "Memberships", "Classes", "PT sessions", "Metrics"]
+        for address in links.values():
+            assert address.replace("&", "&amp;") in page.content.decode()
+            assert admin_client.get(address).status_code == 200
+        invoices = admin_client.get(links["Invoices"]).context["cl"].queryset
+        payments = admin_client.get(links["Payments"]).context["cl"].queryset
+        metrics = admin_client.get(links["Metrics"]).context["cl"].queryset
+        assert [invoice.member for invoice in invoices] == [ann]
+        assert [payment.reference for payment in payments] == ["paid by Ann"]
+        assert [metric.member for metric in metrics] == [ann]
+
+    def test_staff_see_only_the_lists_their_role_may_view(self, client):
+        member = MemberFactory()
+        sign_in_as(client, AdminStaff.Role.FRONT_DESK)
+
+        page = client.get(reverse("admin:members_member_change", args=[member.pk]))
+
+        labels = [label for label, _address in page.context["member_lists"]]
+        # The front desk takes payments and bookings; memberships are the billing staff's.
+        assert "Memberships" not in labels
+        assert {"Payments", "Classes", "PT sessions"} <= set(labels)
