@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -710,6 +710,19 @@ def _lock_members(member_ids: Iterable[int]) -> None:
     list(Member.objects.select_for_update().filter(pk__in=set(member_ids)).order_by("pk").values_list("pk"))
 
 
+def _cancel_and_settle(*, members, cancel: Callable[[], object], billed) -> Settlement:
+    """Lock the members (first, in the lock order), cancel, then settle the lines that billed what was cancelled.
+
+    Callers run it in their transaction: all of it happens, or none.
+    """
+    _lock_members(members)
+    try:
+        cancel()
+    except scheduling.SchedulingError as error:
+        raise BillingError(str(error)) from error
+    return _settle_cancelled(billed.filter(voided=False))
+
+
 @transaction.atomic
 def class_cancel_and_settle(*, group_class: GroupClass) -> Settlement:
     """Cancel a class (registrations cancelled, members told) and settle what was billed for it.
@@ -718,14 +731,11 @@ def class_cancel_and_settle(*, group_class: GroupClass) -> Settlement:
     draft for this month. All of it happens, or none.
     """
     pk = getattr(group_class, "pk", None)
-    # Every member with a registration, locked first: no invoice run can bill this class meanwhile.
-    _lock_members(ClassRegistration.objects.filter(group_class_id=pk).values_list("member_id", flat=True))
-    try:
-        scheduling.class_cancel(group_class=group_class)
-    except scheduling.SchedulingError as error:
-        raise BillingError(str(error)) from error
-    return _settle_cancelled(
-        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration__group_class_id=pk, voided=False)
+    # Every member with a registration: no invoice run can bill this class meanwhile.
+    return _cancel_and_settle(
+        members=ClassRegistration.objects.filter(group_class_id=pk).values_list("member_id", flat=True),
+        cancel=lambda: scheduling.class_cancel(group_class=group_class),
+        billed=InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration__group_class_id=pk),
     )
 
 
@@ -737,13 +747,10 @@ def class_registration_cancel_and_settle(*, registration: ClassRegistration) -> 
     comes off a draft invoice, or is credited on this month's draft when the invoice was already sent.
     """
     pk = getattr(registration, "pk", None)
-    _lock_members(ClassRegistration.objects.filter(pk=pk).values_list("member_id", flat=True))
-    try:
-        scheduling.class_registration_cancel(registration=registration)
-    except scheduling.SchedulingError as error:
-        raise BillingError(str(error)) from error
-    return _settle_cancelled(
-        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration_id=pk, voided=False)
+    return _cancel_and_settle(
+        members=ClassRegistration.objects.filter(pk=pk).values_list("member_id", flat=True),
+        cancel=lambda: scheduling.class_registration_cancel(registration=registration),
+        billed=InvoiceLine.objects.filter(kind=InvoiceLine.Kind.CLASS, class_registration_id=pk),
     )
 
 
@@ -754,13 +761,10 @@ def pt_session_cancel_and_settle(*, session: PersonalTrainingSession, by_member:
     Staff have no cut-off; a member (``by_member``) cannot cancel within it.
     """
     pk = getattr(session, "pk", None)
-    _lock_members(PersonalTrainingSession.objects.filter(pk=pk).values_list("member_id", flat=True))
-    try:
-        scheduling.pt_session_cancel(session=session, by_member=by_member)
-    except scheduling.SchedulingError as error:
-        raise BillingError(str(error)) from error
-    return _settle_cancelled(
-        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.PT_SESSION, pt_session_id=pk, voided=False)
+    return _cancel_and_settle(
+        members=PersonalTrainingSession.objects.filter(pk=pk).values_list("member_id", flat=True),
+        cancel=lambda: scheduling.pt_session_cancel(session=session, by_member=by_member),
+        billed=InvoiceLine.objects.filter(kind=InvoiceLine.Kind.PT_SESSION, pt_session_id=pk),
     )
 
 

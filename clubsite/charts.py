@@ -54,6 +54,46 @@ def nice_ticks(low: float, high: float, *, count: int = 4) -> list[float]:
     return ticks
 
 
+def _value_grid(ticks: Sequence[float], y: Callable[[float], float]) -> SafeString:
+    """A horizontal line and a label at each tick of the value axis."""
+    return format_html_join(
+        "",
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="chart-grid" stroke="#dee2e6"/>'
+        '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" class="chart-label" '
+        'font-size="12" fill="#6c757d">{}</text>',
+        (
+            (LEFT, f"{y(tick):.1f}", LEFT + PLOT_WIDTH, f"{y(tick):.1f}", LEFT - 6, f"{y(tick):.1f}", _number(tick))
+            for tick in ticks
+        ),
+    )
+
+
+def _frame(*, kind: str, css_class: str, title: str, unit: str, summary: str, body: SafeString) -> SafeString:
+    """The chart's SVG element: it scales with its container (viewBox) and names itself for screen readers."""
+    slug = "".join(ch for ch in title.lower() if ch.isalnum()) or "chart"
+    return format_html(
+        '<svg class="{kind} {css_class}" viewBox="0 0 {width} {height}" role="img" '
+        'aria-labelledby="{slug}-title {slug}-desc" preserveAspectRatio="xMidYMid meet" '
+        'xmlns="http://www.w3.org/2000/svg" style="width:100%;height:auto">'
+        '<title id="{slug}-title">{title} ({unit})</title><desc id="{slug}-desc">{summary}</desc>'
+        "{body}"
+        '<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="chart-axis" stroke="#6c757d"/>'
+        "</svg>",
+        kind=kind,
+        css_class=css_class,
+        width=WIDTH,
+        height=HEIGHT,
+        slug=slug,
+        title=title,
+        unit=unit,
+        summary=summary,
+        body=body,
+        left=LEFT,
+        right=LEFT + PLOT_WIDTH,
+        bottom=TOP + PLOT_HEIGHT,
+    )
+
+
 def line_chart(
     *, points: Sequence[Point], title: str, unit: str, css_class: str = "", colour: str = "#0d6efd"
 ) -> SafeString:
@@ -80,16 +120,7 @@ def line_chart(
     def y(value: float) -> float:
         return TOP + (high - value) / (high - low) * PLOT_HEIGHT
 
-    grid = format_html_join(
-        "",
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="chart-grid" stroke="#dee2e6"/>'
-        '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" class="chart-label" '
-        'font-size="12" fill="#6c757d">{}</text>',
-        (
-            (LEFT, f"{y(tick):.1f}", LEFT + PLOT_WIDTH, f"{y(tick):.1f}", LEFT - 6, f"{y(tick):.1f}", _number(tick))
-            for tick in ticks
-        ),
-    )
+    grid = _value_grid(ticks, y)
     label_times = [points[0][0]] if span == 0 else [points[0][0], points[-1][0]]
     if len(points) > 2 and span > 0:
         label_times.insert(1, datetime.datetime.fromtimestamp(first_time + span / 2, tz=datetime.UTC))
@@ -118,35 +149,16 @@ def line_chart(
         f"first {_number(points[0][1])} {unit}, latest {_number(points[-1][1])} {unit}, "
         f"lowest {_number(min(p[1] for p in points))} {unit}, highest {_number(max(p[1] for p in points))} {unit}."
     )
-    slug = "".join(ch for ch in title.lower() if ch.isalnum()) or "chart"
-    return format_html(
-        '<svg class="metric-chart {css_class}" viewBox="0 0 {width} {height}" role="img" '
-        'aria-labelledby="{slug}-title {slug}-desc" preserveAspectRatio="xMidYMid meet" '
-        'xmlns="http://www.w3.org/2000/svg" style="width:100%;height:auto">'
-        '<title id="{slug}-title">{title} ({unit})</title><desc id="{slug}-desc">{summary}</desc>'
-        "{grid}"
-        '<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="chart-axis" stroke="#6c757d"/>'
-        "{x_labels}"
-        '<polyline points="{line}" class="chart-line" fill="none" stroke="{colour}" stroke-width="2" '
-        'stroke-linejoin="round"/>'
-        "{dots}"
-        "</svg>",
-        css_class=css_class,
-        width=WIDTH,
-        height=HEIGHT,
-        slug=slug,
-        title=title,
-        unit=unit,
-        summary=summary,
+    body = format_html(
+        '{grid}{x_labels}<polyline points="{line}" class="chart-line" fill="none" stroke="{colour}" '
+        'stroke-width="2" stroke-linejoin="round"/>{dots}',
         grid=grid,
-        left=LEFT,
-        right=LEFT + PLOT_WIDTH,
-        bottom=TOP + PLOT_HEIGHT,
         x_labels=x_labels,
         line=line,
         colour=colour,
         dots=dots,
     )
+    return _frame(kind="metric-chart", css_class=css_class, title=title, unit=unit, summary=summary, body=body)
 
 
 def bar_chart(
@@ -179,16 +191,7 @@ def bar_chart(
     def y(value: float) -> float:
         return TOP + (high - value) / high * PLOT_HEIGHT
 
-    grid = format_html_join(
-        "",
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="chart-grid" stroke="#dee2e6"/>'
-        '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" class="chart-label" '
-        'font-size="12" fill="#6c757d">{}</text>',
-        (
-            (LEFT, f"{y(tick):.1f}", LEFT + PLOT_WIDTH, f"{y(tick):.1f}", LEFT - 6, f"{y(tick):.1f}", _number(tick))
-            for tick in ticks
-        ),
-    )
+    grid = _value_grid(ticks, y)
     rectangles = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar" fill="{}"><title>{}: {}</title></rect>',
@@ -221,26 +224,5 @@ def bar_chart(
         f"to {dateformat.format(bars[-1][0], label_format)}: total {text(sum(v for _d, v in bars))}, "
         f"highest {text(best)} on {dateformat.format(best_day, label_format)}."
     )
-    slug = "".join(ch for ch in title.lower() if ch.isalnum()) or "chart"
-    return format_html(
-        '<svg class="bar-chart {css_class}" viewBox="0 0 {width} {height}" role="img" '
-        'aria-labelledby="{slug}-title {slug}-desc" preserveAspectRatio="xMidYMid meet" '
-        'xmlns="http://www.w3.org/2000/svg" style="width:100%;height:auto">'
-        '<title id="{slug}-title">{title} ({unit})</title><desc id="{slug}-desc">{summary}</desc>'
-        "{grid}{rectangles}"
-        '<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="chart-axis" stroke="#6c757d"/>'
-        "{x_labels}</svg>",
-        css_class=css_class,
-        width=WIDTH,
-        height=HEIGHT,
-        slug=slug,
-        title=title,
-        unit=unit,
-        summary=summary,
-        grid=grid,
-        rectangles=rectangles,
-        left=LEFT,
-        right=LEFT + PLOT_WIDTH,
-        bottom=TOP + PLOT_HEIGHT,
-        x_labels=x_labels,
-    )
+    body = format_html("{}{}{}", grid, rectangles, x_labels)
+    return _frame(kind="bar-chart", css_class=css_class, title=title, unit=unit, summary=summary, body=body)
