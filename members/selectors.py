@@ -11,9 +11,7 @@ from typing import NamedTuple
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +26,7 @@ from django.utils import timezone
 
 from billing.selectors import member_outstanding_balance
 from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
-from operations.selectors import with_seat_counts
+from operations.selectors import waitlist_place, with_seat_counts
 
 from .models import FitnessGoal, HealthMetric, Member
 
@@ -222,33 +220,8 @@ LIVE_REGISTRATION = (ClassRegistration.Status.REGISTERED, ClassRegistration.Stat
 
 
 def with_waitlist_position(registrations: QuerySet[ClassRegistration]) -> QuerySet[ClassRegistration]:
-    """Annotate ``waitlist_position`` (1 = next to get a seat; None unless waitlisted) in the same query.
-
-    The same order as operations.selectors.waitlist_position: by registered_at, then id.
-    """
-    ahead = (
-        ClassRegistration.objects.filter(
-            group_class=OuterRef("group_class"), status=ClassRegistration.Status.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=OuterRef("registered_at"))
-            | Q(registered_at=OuterRef("registered_at"), id__lt=OuterRef("id"))
-        )
-        .order_by()
-        .values("group_class")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    return registrations.annotate(
-        waitlist_position=Case(
-            When(
-                status=ClassRegistration.Status.WAITLISTED,
-                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
-            ),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
+    """Annotate ``waitlist_position`` (1 = next to get a seat; None unless waitlisted) in the same query."""
+    return registrations.annotate(waitlist_position=waitlist_place())
 
 
 def class_with_seats(*, class_id: int) -> GroupClass | None:

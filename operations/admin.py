@@ -8,9 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -851,24 +851,6 @@ class ClassRegistrationAddForm(ServiceAdminForm):
         return services.class_register(member=data["member"], group_class=data["group_class"])
 
 
-def waitlist_place() -> Coalesce:
-    """1 for the next waitlisted registration of its class to get a seat, and so on; a subquery, not a query per row."""
-    ahead = (
-        ClassRegistration.objects.filter(
-            group_class=OuterRef("group_class"), status=ClassRegistration.Status.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=OuterRef("registered_at"))
-            | Q(registered_at=OuterRef("registered_at"), id__lt=OuterRef("id"))
-        )
-        .order_by()
-        .values("group_class")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1
-
-
 @admin.register(ClassRegistration)
 class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = ClassRegistrationAddForm
@@ -883,7 +865,7 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, a
     actions = ["cancel_registrations"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(waitlist_place=waitlist_place())
+        return super().get_queryset(request).annotate(waitlist_place=selectors.waitlist_place())
 
     def get_fields(self, request, obj=None):
         return ["member", "group_class"] if obj is None else ["member", "group_class", "status", "registered_at"]
@@ -904,7 +886,7 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, ServiceAdminMixin, a
 
     @admin.display(description="Waitlist place")
     def place(self, obj):
-        return obj.waitlist_place if obj.status == ClassRegistration.Status.WAITLISTED else ""
+        return obj.waitlist_place or ""
 
     # -- cancelling (billing's admin extends this to settle what was billed) ------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -118,6 +118,35 @@ def trainer_free_slots(
                 slots.append(TimeSlot(candidate, end))
             candidate += step
     return slots
+
+
+def waitlist_place() -> Case:
+    """The outer registration's place on its class's waitlist (1 = next to get a seat; None unless waitlisted).
+
+    A correlated subquery, so a list of registrations gets its places in its own query; the order is
+    ``waitlist_position``'s: by registered_at, then id.
+    """
+    ahead = (
+        ClassRegistration.objects.filter(
+            group_class=OuterRef("group_class"), status=ClassRegistration.Status.WAITLISTED
+        )
+        .filter(
+            Q(registered_at__lt=OuterRef("registered_at"))
+            | Q(registered_at=OuterRef("registered_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("group_class")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return Case(
+        When(
+            status=ClassRegistration.Status.WAITLISTED,
+            then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 def waitlist_position(*, registration: ClassRegistration) -> int | None:
