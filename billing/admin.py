@@ -476,11 +476,8 @@ class InvoiceLineForm(ServiceAdminForm):
         model = InvoiceLine
         fields = ("invoice", "kind", "description", "quantity", "unit_price")
 
-    def clean_invoice(self) -> Invoice:
-        invoice = self.cleaned_data["invoice"]
-        if invoice.status != Invoice.Status.DRAFT:
-            raise forms.ValidationError(services.INVOICE_NOT_DRAFT)
-        return invoice
+    # The service decides which invoices take lines; its refusal is shown under the invoice.
+    error_fields = {services.INVOICE_NOT_DRAFT: "invoice"}
 
     def save_with_service(self, data):
         return services.invoice_line_add(

@@ -33,6 +33,8 @@ class ServiceAdminForm(forms.ModelForm):
 
     #: The domain errors the service raises; each becomes a form error with its message.
     service_errors: tuple[type[Exception], ...] = ()
+    #: A service message that is about one field is shown under it (message -> field); others above the form.
+    error_fields: dict[str, str] = {}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -40,7 +42,10 @@ class ServiceAdminForm(forms.ModelForm):
             try:
                 self.instance = self.save_with_service(cleaned_data)
             except self.service_errors as error:
-                raise ValidationError(str(error)) from error
+                field = self.error_fields.get(str(error))
+                if field not in self.fields:
+                    raise ValidationError(str(error)) from error
+                self.add_error(field, str(error))
         return cleaned_data
 
     def save_with_service(self, data: dict):
