@@ -656,7 +656,22 @@ class GroupClassAddForm(ServiceAdminForm):
         return services.class_create_weekly(weeks=data["weeks"], **details)[0]
 
 
-class GroupClassChangeForm(ServiceAdminForm):
+class BookingChangeForm(ServiceAdminForm):
+    """A change form for what lives on a booking: its ``booking_fields`` start from the booking's values."""
+
+    booking_fields: tuple[str, ...] = ("room", "start_time", "end_time")
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk:
+            booking = instance.booking
+            kwargs["initial"] = {
+                **{name: getattr(booking, booking._meta.get_field(name).attname) for name in self.booking_fields},
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, instance=instance, **kwargs)
+
+
+class GroupClassChangeForm(BookingChangeForm):
     trainer = forms.ModelChoiceField(queryset=Trainer.objects.filter(is_active=True).select_related("user"))
     room = _room_field()
     start_time = _split_datetime("Starts")
@@ -666,17 +681,7 @@ class GroupClassChangeForm(ServiceAdminForm):
         model = GroupClass
         fields = ["trainer", "room", "start_time", "end_time"]
 
-    def __init__(self, *args, instance=None, **kwargs):
-        if instance is not None and instance.pk:
-            booking = instance.booking
-            kwargs["initial"] = {
-                "trainer": booking.trainer_id,
-                "room": booking.room_id,
-                "start_time": booking.start_time,
-                "end_time": booking.end_time,
-                **kwargs.get("initial", {}),
-            }
-        super().__init__(*args, instance=instance, **kwargs)
+    booking_fields = ("trainer", "room", "start_time", "end_time")
 
     def save_with_service(self, data):
         if not self.changed_data:
@@ -928,7 +933,7 @@ class PersonalTrainingAddForm(ServiceAdminForm):
         )
 
 
-class PersonalTrainingChangeForm(ServiceAdminForm):
+class PersonalTrainingChangeForm(BookingChangeForm):
     room = _room_field(required=False, help_text="Leave empty for online.")
     start_time = _split_datetime("Starts")
     end_time = _split_datetime("Ends")
@@ -936,17 +941,6 @@ class PersonalTrainingChangeForm(ServiceAdminForm):
     class Meta:
         model = PersonalTrainingSession
         fields = ["room", "start_time", "end_time"]
-
-    def __init__(self, *args, instance=None, **kwargs):
-        if instance is not None and instance.pk:
-            booking = instance.booking
-            kwargs["initial"] = {
-                "room": booking.room_id,
-                "start_time": booking.start_time,
-                "end_time": booking.end_time,
-                **kwargs.get("initial", {}),
-            }
-        super().__init__(*args, instance=instance, **kwargs)
 
     def save_with_service(self, data):
         if not self.changed_data:
