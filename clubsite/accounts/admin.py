@@ -12,7 +12,20 @@ from django.core.exceptions import ValidationError
 from .models import EMAIL_TAKEN, User, normalize_email
 
 
-class UserCreationForm(BaseUserCreationForm):
+class EmailFieldMixin:
+    """The email, normalised, and refused on its field when another account has it in any case.
+
+    The friendly path only; the Lower(email) unique constraint still decides when two saves race.
+    """
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+class UserCreationForm(EmailFieldMixin, BaseUserCreationForm):
     """Email, names and the password twice (checked by the project's password validators)."""
 
     class Meta:
@@ -20,26 +33,12 @@ class UserCreationForm(BaseUserCreationForm):
         fields = ("email", "first_name", "last_name")
         field_classes = {"email": forms.EmailField}
 
-    def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        # The friendly path; the Lower(email) unique constraint still decides when two saves race.
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="unique")
-        return email
 
-
-class UserChangeForm(DjangoUserChangeForm):
+class UserChangeForm(EmailFieldMixin, DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
         field_classes = {"email": forms.EmailField}
-
-    def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(EMAIL_TAKEN, code="unique")
-        return email
 
 
 @admin.register(User)
