@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
+from django.contrib.messages import get_messages
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 
 @dataclass
@@ -58,3 +62,22 @@ def sign_in(client, *, email: str, password: str) -> bool:
 
     client.post(reverse("accounts:login"), {"username": email, "password": password})
     return "_auth_user_id" in client.session
+
+
+def split_datetime(value: datetime.datetime, name: str) -> dict[str, str]:
+    """How the admin's split date and time widget posts ``value``, on the club's clock."""
+    local = timezone.localtime(value)
+    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
+
+
+def query_count(client, address: str) -> int:
+    """The queries a GET of ``address`` costs; the page must open."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(address)
+    assert response.status_code == 200, address
+    return len(context)
+
+
+def messages_of(response) -> list[str]:
+    """The Django messages a response carries (after a redirect was followed, or on the page itself)."""
+    return [str(message) for message in get_messages(response.wsgi_request)]

@@ -19,7 +19,7 @@ from billing import services
 from billing.admin import BILLED, NOTHING_TO_BILL
 from billing.models import Invoice, InvoiceLine, Membership, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory
-from clubsite.testing import race
+from clubsite.testing import messages_of, query_count, race
 from members.tests.factories import MemberFactory
 from operations import services as scheduling
 from operations.models import Booking, ClassRegistration
@@ -41,15 +41,6 @@ def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:billing_{model}_{view}", args=args)
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def queries(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(address)
-    assert response.status_code == 200, address
-    return len(context)
 
 
 def issued(price: str = "50.00", member=None) -> Invoice:
@@ -259,7 +250,7 @@ class TestPrintableInvoice:
         for _ in range(4):
             services.payment_record(invoice=many, amount=Decimal("1.00"), method=Payment.Method.CASH)
 
-        assert queries(admin_client, url("invoice", "print", few.pk)) == queries(
+        assert query_count(admin_client, url("invoice", "print", few.pk)) == query_count(
             admin_client, url("invoice", "print", many.pk)
         )
 
@@ -459,11 +450,11 @@ def some_billing(count: int) -> None:
 def test_busy_billing_lists_stay_within_their_query_budget(client, role, model):
     sign_in_as(client, role)
     some_billing(1)
-    few = queries(client, url(model, "changelist"))
+    few = query_count(client, url(model, "changelist"))
 
     some_billing(4)
 
-    assert queries(client, url(model, "changelist")) == few <= CHANGELIST_BUDGET
+    assert query_count(client, url(model, "changelist")) == few <= CHANGELIST_BUDGET
 
 
 # ---------------------------------------------------------------------------------------------
@@ -632,11 +623,11 @@ class TestDashboard:
 
     def test_the_index_costs_the_same_queries_however_busy_the_club(self, admin_client):
         busy_club(1)
-        few = queries(admin_client, reverse("admin:index"))
+        few = query_count(admin_client, reverse("admin:index"))
 
         busy_club(3)
 
-        assert queries(admin_client, reverse("admin:index")) == few
+        assert query_count(admin_client, reverse("admin:index")) == few
 
     def test_a_today_class_starting_later_is_on_the_dashboard_and_tomorrows_is_not(self, admin_client):
         GroupClassFactory(booking__start_time=local_time(days=1, hour=9))

@@ -14,6 +14,7 @@ from billing import services
 from billing.models import Invoice, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing import split_datetime
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.admin import CLASS_CANCEL_NOT_ALLOWED
 from operations.models import AdminStaff, ClassRegistration, MaintenanceRecord
@@ -190,10 +191,6 @@ def test_each_role_is_offered_the_actions_of_its_work(client, rows, role, label,
 # -- each role's own work, done through its pages ---------------------------------------------------
 
 
-def split(value: datetime.datetime, name: str) -> dict:
-    local = timezone.localtime(value)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
-
 
 def test_the_front_desk_registers_a_member_books_a_room_and_takes_a_payment(client):
     user = sign_in_as(client, Role.FRONT_DESK)
@@ -214,8 +211,8 @@ def test_the_front_desk_registers_a_member_books_a_room_and_takes_a_payment(clie
             "room": room.pk,
             "kind": "event",
             "title": "Open evening",
-            **split(start, "start_time"),
-            **split(start + datetime.timedelta(hours=2), "end_time"),
+            **split_datetime(start, "start_time"),
+            **split_datetime(start + datetime.timedelta(hours=2), "end_time"),
         },
     )
     paid = client.post(
@@ -225,7 +222,7 @@ def test_the_front_desk_registers_a_member_books_a_room_and_takes_a_payment(clie
             "kind": "payment",
             "amount": "30.00",
             "method": "cash",
-            **split(timezone.now() - datetime.timedelta(minutes=1), "received_at"),
+            **split_datetime(timezone.now() - datetime.timedelta(minutes=1), "received_at"),
         },
     )
 
@@ -314,8 +311,8 @@ def test_a_manager_gives_a_staff_role_and_schedules_a_class(client):
             "name": "Spin",
             "trainer": window.trainer.pk,
             "room": room.pk,
-            **split(start, "start_time"),
-            **split(start + datetime.timedelta(hours=1), "end_time"),
+            **split_datetime(start, "start_time"),
+            **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
             "capacity": 12,
             "price": "8.00",
             "weeks": 1,

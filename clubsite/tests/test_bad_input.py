@@ -35,6 +35,7 @@ from billing.models import Invoice, InvoiceLine, Membership, Payment
 from billing.services import invoice_issue
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory, MembershipPlanFactory
 from clubsite.accounts.models import User
+from clubsite.testing import split_datetime
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, MemberFactory
 from operations.models import (
@@ -712,12 +713,6 @@ ADMIN_FORMS = settings(FORMS, max_examples=15)
 ADMIN_DAY = 5  # the day the trainer is available, 08:00-18:00
 
 
-def split(name: str, moment: datetime.datetime) -> dict:
-    """The admin's two boxes of a date-time field, as staff type them (club time)."""
-    local = timezone.localtime(moment)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M")}
-
-
 def junk_split(name: str) -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries(
         {f"{name}_0": st.one_of(junk_date, st.sampled_from(["9999-12-31"])),
@@ -729,8 +724,8 @@ def span(name_start: str, name_end: str, starts: st.SearchStrategy, hours: tuple
     """Sensible start and end: ``starts`` and a length in whole hours within ``hours``."""
     return st.tuples(starts, st.integers(*hours)).map(
         lambda pair: {
-            **split(name_start, pair[0]),
-            **split(name_end, pair[0] + datetime.timedelta(hours=pair[1])),
+            **split_datetime(pair[0], name_start),
+            **split_datetime(pair[0] + datetime.timedelta(hours=pair[1]), name_end),
         }
     )
 
@@ -982,7 +977,7 @@ def test_admin_add_payment(office, data):
             method=either(st.sampled_from(Payment.Method.values)),
             received=either(
                 st.integers(1, 48).map(
-                    lambda hours: split("received_at", timezone.now() - datetime.timedelta(hours=hours))
+                    lambda hours: split_datetime(timezone.now() - datetime.timedelta(hours=hours), "received_at")
                 ),
                 junk_split("received_at"),
             ),

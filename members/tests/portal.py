@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from clubsite.testing import messages_of  # noqa: F401  (re-exported for the tests)
 from operations.tests.factories import local_time  # noqa: F401  (re-exported for the tests)
-
-
-def messages_of(response) -> list[str]:
-    """The Django messages a response carries (after a redirect was followed, or on the page itself)."""
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def form_errors(response) -> list[str]:

@@ -2,13 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from billing import services as billing
 from billing.tests.factories import InvoiceFactory
+from clubsite.testing import query_count
 from members import services
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
@@ -39,12 +38,6 @@ def _form_data(response) -> dict:
     return data
 
 
-def _changelist_queries(admin_client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = admin_client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
 
 def _fill(count: int) -> None:
     for _ in range(count):
@@ -58,9 +51,9 @@ def _fill(count: int) -> None:
 def test_changelists_show_rows_without_a_query_per_row(admin_client, model):
     url = reverse(f"admin:members_{model}_changelist")
     _fill(1)
-    few = _changelist_queries(admin_client, url)
+    few = query_count(admin_client, url)
     _fill(6)
-    many = _changelist_queries(admin_client, url)
+    many = query_count(admin_client, url)
 
     assert many == few
     response = admin_client.get(url)

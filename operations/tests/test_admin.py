@@ -2,11 +2,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clubsite.testing import query_count, split_datetime
 from members.tests.factories import MemberFactory
 from operations import services
 from operations.models import (
@@ -52,16 +51,6 @@ def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:operations_{model}_{view}", args=args)
 
 
-def split(value: datetime.datetime, name: str) -> dict:
-    """How the admin's split date/time widget posts ``value`` (club time)."""
-    local = timezone.localtime(value)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
-
-
-def changelist_queries(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(address).status_code == 200
-    return len(context)
 
 
 @pytest.mark.parametrize("model", list(FACTORIES))
@@ -77,12 +66,12 @@ def test_changelist_search_add_and_change_pages_open(admin_client, model):
 @pytest.mark.parametrize("model", list(FACTORIES))
 def test_changelists_do_not_grow_a_query_per_row(admin_client, model):
     FACTORIES[model]()
-    one_row = changelist_queries(admin_client, url(model, "changelist"))
+    one_row = query_count(admin_client, url(model, "changelist"))
 
     for _ in range(3):
         FACTORIES[model]()
 
-    assert changelist_queries(admin_client, url(model, "changelist")) == one_row
+    assert query_count(admin_client, url(model, "changelist")) == one_row
 
 
 def test_a_resolved_maintenance_record_opens_read_only(admin_client):
@@ -108,8 +97,8 @@ class TestGroupClassAdmin:
             "description": "",
             "trainer": trainer.pk,
             "room": room.pk,
-            **split(start, "start_time"),
-            **split(start + datetime.timedelta(hours=1), "end_time"),
+            **split_datetime(start, "start_time"),
+            **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
             "capacity": 12,
             "price": "8.00",
             "weeks": 1,
@@ -159,8 +148,8 @@ class TestGroupClassAdmin:
             {
                 "trainer": window.trainer.pk,
                 "room": group_class.booking.room_id,
-                **split(new_start, "start_time"),
-                **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                **split_datetime(new_start, "start_time"),
+                **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
                 **NO_INLINE_ROWS,
             },
         )
@@ -178,8 +167,8 @@ class TestGroupClassAdmin:
             {
                 "trainer": window.trainer.pk,
                 "room": group_class.booking.room_id,
-                **split(new_start, "start_time"),
-                **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                **split_datetime(new_start, "start_time"),
+                **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
                 **NO_INLINE_ROWS,
             },
         )
@@ -222,8 +211,8 @@ class TestBookingAdmin:
                 "room": room.pk,
                 "kind": Booking.Kind.CLOSURE,
                 "title": "Deep clean",
-                **split(start, "start_time"),
-                **split(start + datetime.timedelta(hours=2), "end_time"),
+                **split_datetime(start, "start_time"),
+                **split_datetime(start + datetime.timedelta(hours=2), "end_time"),
             },
         )
 
@@ -240,8 +229,8 @@ class TestBookingAdmin:
                 "room": taken.room.pk,
                 "kind": Booking.Kind.EVENT,
                 "title": "Talk",
-                **split(taken.start_time, "start_time"),
-                **split(taken.end_time, "end_time"),
+                **split_datetime(taken.start_time, "start_time"),
+                **split_datetime(taken.end_time, "end_time"),
             },
         )
 
@@ -345,8 +334,8 @@ class TestPersonalTrainingAdmin:
                 "member": member.pk,
                 "trainer": window.trainer.pk,
                 "room": "",
-                **split(start, "start_time"),
-                **split(start + datetime.timedelta(hours=1), "end_time"),
+                **split_datetime(start, "start_time"),
+                **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
                 "notes": "First session",
             },
         )
@@ -367,8 +356,8 @@ class TestPersonalTrainingAdmin:
             url("personaltrainingsession", "change", session.pk),
             {
                 "room": "",
-                **split(new_start, "start_time"),
-                **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                **split_datetime(new_start, "start_time"),
+                **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
             },
         )
 

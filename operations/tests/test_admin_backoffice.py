@@ -3,11 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clubsite.testing import messages_of, query_count, split_datetime
 from members.tests.factories import MemberFactory
 from operations import services
 from operations.admin import EVENTS_MOVE_BY_REBOOKING
@@ -37,20 +36,7 @@ def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:operations_{model}_{view}", args=args)
 
 
-def split(value: datetime.datetime, name: str) -> dict:
-    local = timezone.localtime(value)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
 
-
-def queries(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(address)
-    assert response.status_code == 200, address
-    return len(context)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def rows_of(response) -> list:
@@ -107,12 +93,12 @@ class TestBookingList:
         sign_in_as(client, role)
         changelist = url("booking", "changelist")
         a_day_of_bookings(9)
-        few = queries(client, changelist)
+        few = query_count(client, changelist)
 
         for hour in (11, 13, 15):
             a_day_of_bookings(hour)
 
-        assert queries(client, changelist) == few <= CHANGELIST_BUDGET
+        assert query_count(client, changelist) == few <= CHANGELIST_BUDGET
 
     def test_the_change_page_points_to_where_a_class_is_moved(self, admin_client):
         group_class = GroupClassFactory()
@@ -210,12 +196,12 @@ class TestDayView:
     def test_the_day_view_costs_the_same_queries_however_busy_the_day(self, admin_client):
         day = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
         a_day_of_bookings(9)
-        few = queries(admin_client, url("booking", "day") + f"?date={day}")
+        few = query_count(admin_client, url("booking", "day") + f"?date={day}")
 
         for hour in (11, 13, 15):
             a_day_of_bookings(hour)
 
-        assert queries(admin_client, url("booking", "day") + f"?date={day}") == few
+        assert query_count(admin_client, url("booking", "day") + f"?date={day}") == few
 
     def test_staff_who_cannot_see_bookings_cannot_see_the_day(self, client):
         sign_in_as(client, "maintenance")
@@ -359,8 +345,8 @@ class TestClassAdmin:
             "description": "",
             "trainer": trainer.pk,
             "room": room.pk,
-            **split(start, "start_time"),
-            **split(start + datetime.timedelta(hours=1), "end_time"),
+            **split_datetime(start, "start_time"),
+            **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
             "capacity": 12,
             "price": "8.00",
             "weeks": weeks,
@@ -422,8 +408,8 @@ class TestClassAdmin:
                 {
                     "trainer": window.trainer.pk,
                     "room": group_class.booking.room_id,
-                    **split(new_start, "start_time"),
-                    **split(new_start + datetime.timedelta(hours=1), "end_time"),
+                    **split_datetime(new_start, "start_time"),
+                    **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
                     **NO_INLINE_ROWS,
                 },
             )
@@ -496,13 +482,13 @@ class TestRegistrationList:
         changelist = url("classregistration", "changelist")
         group_class = GroupClassFactory(capacity=2)
         ClassRegistrationFactory(group_class=group_class)
-        few = queries(client, changelist)
+        few = query_count(client, changelist)
 
         ClassRegistrationFactory(group_class=group_class)
         ClassRegistrationFactory.create_batch(3, group_class=group_class, status="waitlisted")
         ClassRegistrationFactory.create_batch(3)
 
-        assert queries(client, changelist) == few <= CHANGELIST_BUDGET
+        assert query_count(client, changelist) == few <= CHANGELIST_BUDGET
 
     def test_the_date_filter_finds_registrations_by_class_date(self, admin_client):
         tomorrow = ClassRegistrationFactory(group_class__booking__start_time=local_time(days=1, hour=9))

@@ -1,11 +1,10 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clubsite.testing import query_count, split_datetime
 from operations import services
 from operations.tests.factories import GroupClassFactory, local_time
 from trainers.models import TrainerAvailability
@@ -20,15 +19,6 @@ def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:trainers_{model}_{view}", args=args)
 
 
-def split(value: datetime.datetime, name: str) -> dict:
-    local = timezone.localtime(value)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
-
-
-def changelist_queries(client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(address).status_code == 200
-    return len(context)
 
 
 @pytest.mark.parametrize("model", list(FACTORIES))
@@ -44,12 +34,12 @@ def test_changelist_search_add_and_change_pages_open(admin_client, model):
 @pytest.mark.parametrize("model", list(FACTORIES))
 def test_changelists_do_not_grow_a_query_per_row(admin_client, model):
     FACTORIES[model]()
-    one_row = changelist_queries(admin_client, url(model, "changelist"))
+    one_row = query_count(admin_client, url(model, "changelist"))
 
     for _ in range(3):
         FACTORIES[model]()
 
-    assert changelist_queries(admin_client, url(model, "changelist")) == one_row
+    assert query_count(admin_client, url(model, "changelist")) == one_row
 
 
 def test_trainer_autocomplete_finds_by_name(admin_client):
@@ -74,8 +64,8 @@ class TestAvailabilityAdmin:
             url("traineravailability", "add"),
             {
                 "trainer": trainer.pk,
-                **split(start, "start_time"),
-                **split(start + datetime.timedelta(hours=3), "end_time"),
+                **split_datetime(start, "start_time"),
+                **split_datetime(start + datetime.timedelta(hours=3), "end_time"),
                 "weeks": 3,
             },
         )
@@ -90,8 +80,8 @@ class TestAvailabilityAdmin:
             url("traineravailability", "add"),
             {
                 "trainer": window.trainer.pk,
-                **split(window.start_time + datetime.timedelta(hours=1), "start_time"),
-                **split(window.start_time + datetime.timedelta(hours=2), "end_time"),
+                **split_datetime(window.start_time + datetime.timedelta(hours=1), "start_time"),
+                **split_datetime(window.start_time + datetime.timedelta(hours=2), "end_time"),
                 "weeks": 1,
             },
         )
@@ -108,7 +98,7 @@ class TestAvailabilityAdmin:
 
         response = admin_client.post(
             url("traineravailability", "change", window.pk),
-            {**split(start, "start_time"), **split(start + datetime.timedelta(hours=2), "end_time")},
+            {**split_datetime(start, "start_time"), **split_datetime(start + datetime.timedelta(hours=2), "end_time")},
         )
 
         assert response.status_code == 302
