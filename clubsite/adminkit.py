@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import F, Max, Min, QuerySet
@@ -276,7 +276,7 @@ class IndexedDatesQuerySet(QuerySet):
                     f"-{field_name}" if descending else field_name
                 )
                 subqueries.append(ordered.values_list(field_name)[:1])
-            cache.update(zip(missing, self._select(subqueries, "({})"), strict=True))
+            cache.update(zip(missing, self._select(subqueries, "({})", nothing="NULL"), strict=True))
         return {alias: cache[edge] for alias, edge in edges.items()}
 
     def dates(self, field_name, kind, order="ASC"):
@@ -292,11 +292,19 @@ class IndexedDatesQuerySet(QuerySet):
         query = self.query
         return not (query.is_sliced or query.combinator or query.distinct or query.group_by is not None)
 
-    def _select(self, subqueries: list[QuerySet], template: str) -> tuple:
-        """One row holding each subquery, placed in ``template``: one round trip for all of them."""
+    def _select(self, subqueries: list[QuerySet], template: str, *, nothing: str) -> tuple:
+        """One row holding each subquery, placed in ``template``: one round trip for all of them.
+
+        A subquery Django knows matches no row (a filter on an id no column can hold, say) has no SQL;
+        ``nothing`` stands in for its value, as Django's own query would return nothing for it.
+        """
         parts, params = [], []
         for subquery in subqueries:
-            sql, subquery_params = subquery.query.get_compiler(self.db).as_sql()
+            try:
+                sql, subquery_params = subquery.query.get_compiler(self.db).as_sql()
+            except EmptyResultSet:
+                parts.append(nothing)
+                continue
             parts.append(template.format(sql))
             params.extend(subquery_params)
         with connections[self.db].cursor() as cursor:
@@ -328,7 +336,7 @@ class IndexedDatesQuerySet(QuerySet):
             .values("pk")[:1]
             for start in starts
         ]
-        held = self._select(probes, "EXISTS ({})")
+        held = self._select(probes, "EXISTS ({})", nothing="false")
         found = [moment(start) for start, holds in zip(starts, held, strict=True) if holds]
         return found[::-1] if order == "DESC" else found
 
