@@ -10,6 +10,7 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
 from .models import EMAIL_TAKEN, User, normalize_email
+from .services import EMAIL_INVALID, NAME_REQUIRED, AccountError, user_create
 
 
 class EmailFieldMixin:
@@ -26,12 +27,50 @@ class EmailFieldMixin:
 
 
 class UserCreationForm(EmailFieldMixin, BaseUserCreationForm):
-    """Email, names and the password twice (checked by the project's password validators)."""
+    """Email, names and the password twice (checked by the project's password validators).
+
+    The account is created by ``user_create`` as the form's last check, so an email taken meanwhile by
+    another staff member (the database's unique constraint decides) shows on the email field, not as a 500.
+    """
 
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name")
         field_classes = {"email": forms.EmailField}
+
+    ERROR_FIELDS = {EMAIL_TAKEN: "email", EMAIL_INVALID: "email", NAME_REQUIRED: "first_name"}
+
+    def clean(self):
+        cleaned = super().clean()
+        # The password validators first (Django runs them after clean(), once the account would exist);
+        # the similarity one compares the password with the email and names typed.
+        self.validate_password_for_user(
+            User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+        )
+        if not self.errors:
+            try:
+                self.instance = user_create(
+                    email=cleaned["email"],
+                    password=cleaned["password1"],
+                    first_name=cleaned["first_name"],
+                    last_name=cleaned["last_name"],
+                )
+            except AccountError as error:
+                self.add_error(self.ERROR_FIELDS.get(str(error)), str(error))
+        return cleaned
+
+    def _post_clean(self):
+        # The passwords were validated and the account saved by the service in clean(); Django's model
+        # and password checks would only repeat them.
+        pass
+
+    def save(self, commit=True):
+        self.save_m2m = lambda: None  # the add form has no many-to-many fields
+        return self.instance
 
 
 class UserChangeForm(EmailFieldMixin, DjangoUserChangeForm):
@@ -73,6 +112,11 @@ class UserAdmin(DjangoUserAdmin):
     # Who may enter the back office, and with what rights, follows a person's staff role (set on the
     # Admin staff page, which puts them in their role's group); only a superuser edits these by hand.
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new account was saved by UserCreationForm's call of user_create.
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

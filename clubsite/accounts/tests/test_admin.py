@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clubsite.accounts.admin import EmailFieldMixin
 from clubsite.accounts.models import EMAIL_TAKEN, User
 from clubsite.accounts.tests.factories import UserFactory
 
@@ -97,6 +98,29 @@ def test_user_add_says_the_email_is_taken_regardless_of_case(admin_client):
     response = _add(admin_client, email="New.Person@club.test")
 
     assert response.context["adminform"].form.errors["email"] == [EMAIL_TAKEN]
+
+
+@pytest.mark.django_db
+def test_a_weak_password_creates_no_account(admin_client):
+    response = _add(admin_client, password1="123", password2="123")
+
+    assert response.status_code == 200
+    assert "password2" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="new.person@club.test").exists()
+
+
+@pytest.mark.django_db
+def test_an_email_taken_after_the_forms_check_is_refused_on_the_page(admin_client, monkeypatch):
+    # Another staff member saves the same email between this form's check and its insert: the unique
+    # constraint decides, and the person sees it on the email field, not a server error.
+    monkeypatch.setattr(EmailFieldMixin, "clean_email", lambda form: form.cleaned_data["email"])
+    UserFactory(email="NEW.person@club.test")
+
+    response = _add(admin_client)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [EMAIL_TAKEN]
+    assert User.objects.filter(email__iexact="new.person@club.test").count() == 1
 
 
 @pytest.mark.django_db
