@@ -6,6 +6,7 @@ import csv
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
@@ -21,6 +22,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from clubsite.core.errors import ClubError
+from clubsite.core.forms import add_club_error
+
 
 class ServiceAdminForm(forms.ModelForm):
     """An admin form whose write is a service call, made as its last validation step.
@@ -31,9 +35,8 @@ class ServiceAdminForm(forms.ModelForm):
     admin view runs in one transaction, so mail scheduled by the service waits for its commit.
     """
 
-    #: The domain errors the service raises; each becomes a form error with its message.
-    service_errors: tuple[type[Exception], ...] = ()
-    #: A service message that is about one field is shown under it (message -> field); others above the form.
+    #: A service's field name -> this form's name for it, where they differ; an error about a field the form
+    #: does not show goes above the form.
     error_fields: dict[str, str] = {}
 
     def clean(self):
@@ -41,11 +44,8 @@ class ServiceAdminForm(forms.ModelForm):
         if not self.errors:
             try:
                 self.instance = self.save_with_service(cleaned_data)
-            except self.service_errors as error:
-                field = self.error_fields.get(str(error))
-                if field not in self.fields:
-                    raise ValidationError(str(error)) from error
-                self.add_error(field, str(error))
+            except ClubError as error:
+                add_club_error(self, error, fields=self.error_fields)
         return cleaned_data
 
     def save_with_service(self, data: dict):
@@ -108,14 +108,13 @@ def run_service_action(
     queryset: Iterable,
     action: Callable,
     done: str,
-    errors: tuple[type[Exception], ...],
 ) -> int:
     """Apply a service to each selected row, reporting each refusal by name and the successes together."""
     succeeded = 0
     for obj in queryset:
         try:
             action(obj)
-        except errors as error:
+        except ClubError as error:
             modeladmin.message_user(request, f"{obj}: {error}", messages.ERROR)
         else:
             succeeded += 1
@@ -195,6 +194,8 @@ class EstimatedCountPaginator(Paginator):
         estimate, exact = counted
         if exact is not None:
             return exact
+        if estimate is None:  # the query counts exactly when it cannot estimate; never both unknown
+            return super().count
         self.estimated = True
         return estimate
 
@@ -363,7 +364,7 @@ class LargeTableAdminMixin:
     and the row checkboxes written directly rather than through a widget template each.
     """
 
-    paginator = EstimatedCountPaginator
+    paginator: ClassVar[type] = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
 

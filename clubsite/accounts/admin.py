@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -9,8 +11,11 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
-from .models import EMAIL_TAKEN, User, normalize_email
-from .services import EMAIL_INVALID, NAME_REQUIRED, AccountError, user_create
+from clubsite.core.forms import add_club_error
+
+from .errors import AccountError
+from .models import User, normalize_email
+from .services import user_create
 
 
 class EmailFieldMixin:
@@ -19,10 +24,13 @@ class EmailFieldMixin:
     The friendly path only; the Lower(email) unique constraint still decides when two saves race.
     """
 
+    cleaned_data: dict[str, Any]
+    instance: User
+
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(EMAIL_TAKEN, code="unique")
+            raise ValidationError(AccountError.messages["email_taken"].text, code="email_taken")
         return email
 
 
@@ -37,8 +45,6 @@ class UserCreationForm(EmailFieldMixin, BaseUserCreationForm):
         model = User
         fields = ("email", "first_name", "last_name")
         field_classes = {"email": forms.EmailField}
-
-    ERROR_FIELDS = {EMAIL_TAKEN: "email", EMAIL_INVALID: "email", NAME_REQUIRED: "first_name"}
 
     def clean(self):
         cleaned = super().clean()
@@ -60,7 +66,7 @@ class UserCreationForm(EmailFieldMixin, BaseUserCreationForm):
                     last_name=cleaned["last_name"],
                 )
             except AccountError as error:
-                self.add_error(self.ERROR_FIELDS.get(str(error)), str(error))
+                add_club_error(self, error)
         return cleaned
 
     def _post_clean(self):

@@ -4,11 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 
 from clubsite.widgets import NativeDateInput
-from members import services as member_services
 from members.models import Member
 
-from .models import EMAIL_TAKEN, User
-from .services import EMAIL_INVALID, NAME_REQUIRED, NAME_TOO_LONG
+from .models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -65,17 +63,3 @@ class SignUpForm(SetPasswordMixin, forms.Form):
             "gender": data["gender"],
             "phone": data["phone"],
         }
-
-
-# Which field a sign-up refusal belongs under; other messages are shown above the form.
-SIGNUP_ERROR_FIELDS = {
-    EMAIL_TAKEN: "email",
-    EMAIL_INVALID: "email",
-    NAME_TOO_LONG: "first_name",
-    NAME_REQUIRED: "first_name",
-    member_services.BIRTH_DATE_REQUIRED: "date_of_birth",
-    member_services.BIRTH_DATE_FUTURE: "date_of_birth",
-    member_services.AGE_OUT_OF_RANGE: "date_of_birth",
-    member_services.GENDER_INVALID: "gender",
-    member_services.PHONE_INVALID: "phone",
-}

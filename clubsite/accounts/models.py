@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-EMAIL_TAKEN = "An account with this email address already exists."
+from .errors import AccountError
 
 
 def normalize_email(email: str) -> str:
@@ -16,14 +18,14 @@ def normalize_email(email: str) -> str:
     return BaseUserManager.normalize_email((email or "").strip())
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, username: str) -> User:
+    def get_by_natural_key(self, username: str | None) -> User:
         # Signing in with "Ann@Club.test" finds "ann@club.test": emails are unique regardless of case.
-        return self.get(email__iexact=normalize_email(username))
+        return self.get(email__iexact=normalize_email(username or ""))
 
-    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=normalize_email(email), **extra_fields)
@@ -31,12 +33,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -66,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",
-                violation_error_message=EMAIL_TAKEN,
+                violation_error_message=AccountError.messages["email_taken"].text,
             ),
         ]
 

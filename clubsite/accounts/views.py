@@ -10,10 +10,11 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import FormView
 
-from members.forms import show_error
-from members.services import MemberError, member_create
+from clubsite.core.errors import ClubError
+from clubsite.core.forms import add_club_error
+from members.services import member_create
 
-from .forms import SIGNUP_ERROR_FIELDS, SignUpForm
+from .forms import SignUpForm
 from .roles import is_member, is_staff_member, is_trainer
 
 NO_ROLE = "Your account has no member, trainer or staff profile yet; please ask at the front desk."
@@ -49,8 +50,8 @@ class SignUpView(FormView):
     def form_valid(self, form):
         try:
             member = member_create(**form.service_arguments())
-        except MemberError as error:
-            show_error(form, error, SIGNUP_ERROR_FIELDS)
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         login(self.request, member.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, WELCOME.format(name=member.user.first_name))

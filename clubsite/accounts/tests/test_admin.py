@@ -4,8 +4,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clubsite.accounts.admin import EmailFieldMixin
-from clubsite.accounts.models import EMAIL_TAKEN, User
+from clubsite.accounts.errors import AccountError
+from clubsite.accounts.models import User
 from clubsite.accounts.tests.factories import UserFactory
+
+EMAIL_TAKEN = AccountError.messages["email_taken"].text
 
 PASSWORD = "a-long-enough-secret-9"
 

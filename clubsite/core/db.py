@@ -1,12 +1,15 @@
-"""Database helpers shared by every app: the time-range expression and constraint-error mapping."""
+"""Database helpers shared by every app: the time-range expression and turning a violated rule into a coded error."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
 from django.db import IntegrityError, InternalError, models
+
+from .errors import ClubError
 
 
 class TsTzRange(models.Func):
@@ -15,7 +18,7 @@ class TsTzRange(models.Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
 
-    def __init__(self, start: str, end: str, **extra) -> None:
+    def __init__(self, start: str, end: str, **extra: Any) -> None:
         super().__init__(start, end, RangeBoundary(), **extra)
 
 
@@ -26,16 +29,14 @@ def violated_constraint(error: Exception) -> str | None:
 
 
 @contextmanager
-def constraint_errors(messages: Mapping[str, str], error_class: type[Exception]) -> Iterator[None]:
-    """Turn a database constraint violation into the app's domain error with a readable message.
+def constraint_errors(codes: Mapping[str, str], error_class: type[ClubError]) -> Iterator[None]:
+    """Turn a database constraint violation into the app's coded error.
 
-    ``messages`` maps constraint names to what a person should read. A violation of a constraint
-    not in the map still becomes the domain error (never a raw database error), with a generic text.
-    Triggers raise with a constraint name too, so they are mapped the same way.
+    ``codes`` maps constraint names to error codes of ``error_class``. Triggers raise with a constraint
+    name too, so they are mapped the same way. A violation of a constraint not in the map still becomes
+    the app's error (code ``conflict``), never a raw database error.
     """
     try:
         yield
     except (IntegrityError, InternalError) as error:
-        name = violated_constraint(error)
-        message = messages.get(name or "", "The change conflicts with existing data; nothing was saved.")
-        raise error_class(message) from error
+        raise error_class(codes.get(violated_constraint(error) or "", "conflict")) from error

@@ -1,0 +1,20 @@
+"""Why an account could not be created or changed: one table of codes and messages."""
+
+from __future__ import annotations
+
+from clubsite.core.errors import ClubError, Message
+
+NAME_MAX_LENGTH = 150
+
+
+class AccountError(ClubError):
+    """A user account could not be created or changed."""
+
+    messages = {
+        "email_invalid": Message("Enter a valid email address.", field="email"),
+        "email_taken": Message("An account with this email address already exists.", field="email"),
+        "name_required": Message("First and last name are required.", field="first_name"),
+        "name_too_long": Message(
+            f"First and last name can each be at most {NAME_MAX_LENGTH} characters long.", field="first_name"
+        ),
+    }
