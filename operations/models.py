@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clubsite.db import TsTzRange
+from clubsite.core.db import TsTzRange
 
 
 class AdminStaff(models.Model):
@@ -208,6 +208,10 @@ class GroupClass(models.Model):
             ),
         ]
 
+    # Annotated by ``operations.selectors.with_seat_counts``, not columns.
+    seated_count: int
+    waitlist_count: int
+
     def __str__(self) -> str:
         return f"{self.name} {timezone.localtime(self.booking.start_time):%a %d %b %H:%M}"
 
@@ -226,6 +230,8 @@ class ClassRegistration(models.Model):
 
     # Statuses that take one of the class's seats (enforced by the capacity trigger).
     SEATED = (Status.REGISTERED, Status.ATTENDED)
+    # A place still held in a class yet to happen: a seat or a waitlist place. Cancelling ends it.
+    LIVE = (Status.REGISTERED, Status.WAITLISTED)
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="class_registrations")
     group_class = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="registrations")

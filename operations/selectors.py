@@ -1,25 +1,39 @@
-"""Reads of the club's calendar: timetables, who is free when, and places on waitlists."""
+"""Reads of the club's calendar: timetables, who is free when, places on waitlists and the PT cut-off."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.conf import settings
+from django.db.models import Case, Count, Exists, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from clubsite.core.clock import day_bounds
 from trainers.models import Trainer, TrainerAvailability
 
 from .models import Booking, ClassRegistration, GroupClass, MaintenanceRecord, Room
 
+#: The order in which a class's waitlist is served: who asked first, then by id. ``waitlist_place``,
+#: ``waitlist_position`` and the promotion in ``class_registration_cancel`` all follow it.
+WAITLIST_ORDER = ("registered_at", "id")
 
-def _registrations_counted(status_filter: Q) -> Subquery:
-    """How many registrations of the outer class match; a correlated subquery, so it runs only
+Counted = TypeVar("Counted", bound=Model)
+
+
+def live_registrations() -> Q:
+    """Registrations still holding a place (a seat or a waitlist place): the one filter for "live"."""
+    return Q(status__in=ClassRegistration.LIVE)
+
+
+def _registrations_counted(status_filter: Q, *, class_of: str) -> Coalesce:
+    """How many registrations of the outer row's class match; a correlated subquery, so it runs only
     for the rows a page actually returns (after LIMIT), not for every class in the range."""
     return Coalesce(
         Subquery(
-            ClassRegistration.objects.filter(status_filter, group_class=OuterRef("pk"))
+            ClassRegistration.objects.filter(status_filter, **{class_of: OuterRef("pk")})
             .order_by()
             .values("group_class")
             .annotate(total=Count("pk"))
@@ -30,12 +44,18 @@ def _registrations_counted(status_filter: Q) -> Subquery:
     )
 
 
-def with_seat_counts(classes: QuerySet[GroupClass]) -> QuerySet[GroupClass]:
-    """Each class with ``seated_count`` and ``waitlist_count``, which ``GroupClass.seats_left`` reads."""
-    return classes.annotate(
-        seated_count=_registrations_counted(Q(status__in=ClassRegistration.SEATED)),
-        waitlist_count=_registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED)),
+def with_seat_counts(rows: QuerySet[Counted]) -> QuerySet[Counted]:
+    """Each class (or each booking, for its class) with ``seated_count`` and ``waitlist_count``.
+
+    ``GroupClass.seats_left`` reads them. On bookings, a booking that is no class counts 0 and 0. The one
+    count of seats: every page that shows how full a class is reads it from here.
+    """
+    class_of = "group_class__booking" if rows.model is Booking else "group_class"
+    counted: QuerySet[Counted] = rows.annotate(
+        seated_count=_registrations_counted(Q(status__in=ClassRegistration.SEATED), class_of=class_of),
+        waitlist_count=_registrations_counted(Q(status=ClassRegistration.Status.WAITLISTED), class_of=class_of),
     )
+    return counted
 
 
 def class_timetable(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet[GroupClass]:
@@ -88,9 +108,7 @@ def trainer_free_slots(
     step = step or duration
     if duration <= datetime.timedelta(0) or step <= datetime.timedelta(0) or not trainer.is_active:
         return []
-    zone = timezone.get_default_timezone()
-    day_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
-    day_end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone)
+    day_start, day_end = day_bounds(day)
     windows = list(
         TrainerAvailability.objects.filter(trainer=trainer, start_time__lt=day_end, end_time__gt=day_start)
         .order_by("start_time")
@@ -120,19 +138,33 @@ def trainer_free_slots(
     return slots
 
 
+def _ahead_in_waitlist(**values: Any) -> Q:
+    """Registrations before the one with these ``WAITLIST_ORDER`` values (``OuterRef`` expressions or plain values)."""
+    ahead = Q()
+    for index, name in enumerate(WAITLIST_ORDER):
+        equal_before = {earlier: values[earlier] for earlier in WAITLIST_ORDER[:index]}
+        ahead |= Q(**equal_before, **{f"{name}__lt": values[name]})
+    return ahead
+
+
+def waitlist(group_class_id: int) -> QuerySet[ClassRegistration]:
+    """The class's waitlist in the order it is served (first: the next to get a seat)."""
+    return ClassRegistration.objects.filter(
+        group_class_id=group_class_id, status=ClassRegistration.Status.WAITLISTED
+    ).order_by(*WAITLIST_ORDER)
+
+
 def waitlist_place() -> Case:
     """The outer registration's place on its class's waitlist (1 = next to get a seat; None unless waitlisted).
 
     A correlated subquery, so a list of registrations gets its places in its own query; the order is
-    ``waitlist_position``'s: by registered_at, then id.
+    ``WAITLIST_ORDER``.
     """
     ahead = (
         ClassRegistration.objects.filter(
-            group_class=OuterRef("group_class"), status=ClassRegistration.Status.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=OuterRef("registered_at"))
-            | Q(registered_at=OuterRef("registered_at"), id__lt=OuterRef("id"))
+            _ahead_in_waitlist(**{name: OuterRef(name) for name in WAITLIST_ORDER}),
+            group_class=OuterRef("group_class"),
+            status=ClassRegistration.Status.WAITLISTED,
         )
         .order_by()
         .values("group_class")
@@ -153,14 +185,30 @@ def waitlist_position(*, registration: ClassRegistration) -> int | None:
     """1 for the next member to get a seat; None unless the registration is waitlisted; at most one query."""
     if registration.status != ClassRegistration.Status.WAITLISTED:
         return None
-    ahead = ClassRegistration.objects.filter(
-        group_class_id=registration.group_class_id,
-        status=ClassRegistration.Status.WAITLISTED,
-    ).filter(
-        Q(registered_at__lt=registration.registered_at)
-        | Q(registered_at=registration.registered_at, id__lt=registration.id)
+    ahead = waitlist(registration.group_class_id).filter(
+        _ahead_in_waitlist(**{name: getattr(registration, name) for name in WAITLIST_ORDER})
     )
     return ahead.count() + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The PT cancellation cut-off
+# ---------------------------------------------------------------------------------------------
+
+
+def pt_cutoff_hours() -> int:
+    """How many hours before its start a member can last cancel or move a session themselves."""
+    return int(settings.PT_CANCELLATION_CUTOFF_HOURS)
+
+
+def pt_cutoff() -> datetime.datetime:
+    """Sessions starting before this moment can no longer be cancelled or moved by the member."""
+    return timezone.now() + datetime.timedelta(hours=pt_cutoff_hours())
+
+
+def pt_within_cutoff(start_time: datetime.datetime) -> bool:
+    """True when a session starting then is too close for the member to cancel or move it (staff still may)."""
+    return start_time < pt_cutoff()
 
 
 def rooms_free(
@@ -187,9 +235,10 @@ def open_maintenance() -> QuerySet[MaintenanceRecord]:
     )
 
 
-def rooms_with_open_issues() -> QuerySet[Room]:
-    """Every room with ``equipment_count`` and ``open_issues`` (unresolved maintenance records); one query."""
-    return Room.objects.annotate(
+def rooms_with_open_issues(*, only_with_issues: bool = False) -> QuerySet[Room]:
+    """Every room (or, ``only_with_issues``, those with an unresolved maintenance record) with ``equipment_count``
+    and ``open_issues`` (unresolved maintenance records); one query."""
+    rooms = Room.objects.annotate(
         equipment_count=Count("equipment", distinct=True),
         open_issues=Count(
             "equipment__maintenance_records",
@@ -197,6 +246,7 @@ def rooms_with_open_issues() -> QuerySet[Room]:
             distinct=True,
         ),
     ).order_by("name")
+    return rooms.filter(open_issues__gt=0) if only_with_issues else rooms
 
 
 def room_day(*, day: datetime.date) -> tuple[list[Room], list[Booking]]:
@@ -204,9 +254,7 @@ def room_day(*, day: datetime.date) -> tuple[list[Room], list[Booking]]:
 
     For the staff's side-by-side day view of the rooms.
     """
-    zone = timezone.get_default_timezone()
-    day_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), zone)
-    day_end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), zone)
+    day_start, day_end = day_bounds(day)
     rooms = list(Room.objects.order_by("name"))
     bookings = list(
         Booking.objects.filter(room__isnull=False, start_time__lt=day_end, end_time__gt=day_start)

@@ -7,13 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
+from .errors import SchedulingError
 from .models import AdminStaff
-from .services import SchedulingError
-
-STAFF_USER_REQUIRED = "Choose a user account."
-STAFF_ROLE_INVALID = "Choose one of the staff roles: manager, front desk, maintenance or billing."
-STAFF_USER_INACTIVE = "This account is deactivated; reactivate it before giving it a staff role."
-STAFF_NOT_STAFF = "This person has no staff role."
 
 Role = AdminStaff.Role
 
@@ -98,7 +93,7 @@ def _lock_user(user):
     pk = getattr(user, "pk", None)
     locked = User.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if locked is None:
-        raise SchedulingError(STAFF_USER_REQUIRED)
+        raise SchedulingError("staff_user_required")
     return locked
 
 
@@ -108,11 +103,11 @@ def staff_set_role(*, user, role: str) -> AdminStaff:
     Groups that are not role groups (given by hand by a superuser) are left alone.
     """
     if role not in ROLE_GROUPS:
-        raise SchedulingError(STAFF_ROLE_INVALID)
+        raise SchedulingError("staff_role_invalid")
     with transaction.atomic():
         user = _lock_user(user)
         if not user.is_active:
-            raise SchedulingError(STAFF_USER_INACTIVE)
+            raise SchedulingError("staff_user_inactive")
         staff, _created = AdminStaff.objects.update_or_create(user=user, defaults={"role": role})
         group = _role_group(role)
         user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()).exclude(pk=group.pk))
@@ -129,7 +124,7 @@ def staff_remove(*, user) -> None:
         user = _lock_user(user)
         deleted, _ = AdminStaff.objects.filter(user=user).delete()
         if not deleted:
-            raise SchedulingError(STAFF_NOT_STAFF)
+            raise SchedulingError("staff_not_staff")
         user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
         if user.is_staff and not user.is_superuser:
             user.is_staff = False

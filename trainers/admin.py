@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from clubsite import adminkit
 from operations import services
-from operations.admin import ServiceAdminForm, ServiceAdminMixin, run_service_action
 
 from .models import Trainer, TrainerAvailability
 
@@ -24,7 +24,7 @@ class TrainerAdmin(admin.ModelAdmin):
         return obj.user.email
 
 
-class AvailabilityAddForm(ServiceAdminForm):
+class AvailabilityAddForm(adminkit.ServiceAdminForm):
     weeks = forms.IntegerField(
         min_value=1, max_value=services.MAX_WEEKS, initial=1, help_text="Repeat the same window every week."
     )
@@ -40,7 +40,7 @@ class AvailabilityAddForm(ServiceAdminForm):
         return services.availability_create_weekly(weeks=data["weeks"], **window)[0]
 
 
-class AvailabilityChangeForm(ServiceAdminForm):
+class AvailabilityChangeForm(adminkit.ServiceAdminForm):
     class Meta:
         model = TrainerAvailability
         fields = ["start_time", "end_time"]
@@ -55,13 +55,13 @@ class AvailabilityChangeForm(ServiceAdminForm):
 
 @admin.action(description="Delete the selected windows (unless bookings rely on them)", permissions=["remove"])
 def delete_windows(modeladmin, request, queryset):
-    run_service_action(
+    adminkit.run_service_action(
         modeladmin, request, queryset, lambda w: services.availability_delete(availability=w), "Deleted"
     )
 
 
 @admin.register(TrainerAvailability)
-class TrainerAvailabilityAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class TrainerAvailabilityAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["trainer", "start_time", "end_time"]
     search_fields = ["trainer__user__first_name", "trainer__user__last_name", "trainer__user__email"]
     date_hierarchy = "start_time"

@@ -6,10 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clubsite.testing import messages_of, query_count, split_datetime
+from clubsite.testing import messages_of
+from clubsite.testing.admin import query_count, split_datetime
+from clubsite.testing.errors import day_text, span_text
+from clubsite.testing.roles import sign_in_as
 from members.tests.factories import MemberFactory
 from operations import services
-from operations.admin import EVENTS_MOVE_BY_REBOOKING
+from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration, Equipment, GroupClass, MaintenanceRecord, Room
 from operations.tests.factories import (
     BookingFactory,
@@ -21,9 +24,13 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from operations.tests.helpers import day_text, span_text
-from operations.tests.roles import sign_in_as
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
+
+
+def said(code: str, **params) -> str:
+    """What a person reads for ``code``: the text of the operations error table."""
+    return SchedulingError(code, **params).message
+
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +41,6 @@ CHANGELIST_BUDGET = 12
 
 def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:operations_{model}_{view}", args=args)
-
-
-
 
 
 def rows_of(response) -> list:
@@ -64,7 +68,7 @@ class TestBookingList:
         content = admin_client.get(url("booking", "changelist")).content.decode()
 
         assert "Spin" in content
-        assert f"PT with {session.member}" in content
+        assert f"Personal training with {session.member}" in content
         assert "Open day" in content
         assert registration.group_class.booking.room.name in content
 
@@ -156,9 +160,9 @@ class TestMoveToRoom:
         response = self.move(admin_client, [group_class.booking, event], taken.room)
 
         shown = messages_of(response)
-        clash = services.ROOM_BOOKED_BY.format(booking=f"Open day {span_text(taken.start_time, taken.end_time)}")
+        clash = said("room_booked_by", booking=f"Open day {span_text(taken.start_time, taken.end_time)}")
         assert f"{group_class.booking}: {clash}" in shown
-        assert f"{event}: {EVENTS_MOVE_BY_REBOOKING}" in shown
+        assert f"{event}: {said('events_move_by_rebooking')}" in shown
         group_class.booking.refresh_from_db()
         assert group_class.booking.room != taken.room
 
@@ -233,12 +237,13 @@ class TestRoomAdmin:
         )
 
         assert response.status_code == 200
-        expected = services.ROOM_CAPACITY_BELOW_CLASSES.format(
+        expected = said(
+            "room_capacity_below_classes",
             room=room.name,
             capacity=12,
             classes=f"Spin {span_text(group_class.booking.start_time, group_class.booking.end_time)} (12 places)",
         )
-        assert response.context["adminform"].form.non_field_errors() == [expected]
+        assert response.context["adminform"].form.errors["capacity"] == [expected]
         room.refresh_from_db()
         assert room.capacity == 20
 
@@ -247,7 +252,7 @@ class TestRoomAdmin:
 
         response = admin_client.post(url("room", "add"), {"name": "annex", "location": "", "capacity": 8})
 
-        assert response.context["adminform"].form.non_field_errors() == [services.ROOM_NAME_TAKEN]
+        assert response.context["adminform"].form.errors["name"] == [said("room_name_taken")]
 
     def test_open_issues_are_counted_per_room(self, admin_client):
         room = RoomFactory(name="Spin Room")
@@ -320,7 +325,7 @@ class TestMaintenanceActions:
 
         assert f'name="notes_{first.pk}"' in asked.content.decode()
         content = refused.content.decode()
-        assert services.RESOLUTION_NOTES_REQUIRED in content
+        assert said("resolution_notes_required") in content
         assert "Rewired" in content  # what was typed is kept
         assert not MaintenanceRecord.objects.filter(status="resolved").exists()
 
@@ -330,7 +335,7 @@ class TestMaintenanceActions:
 
         response = self.changelist(admin_client, "start_work", [record])
 
-        assert f"{record}: {services.MAINTENANCE_ALREADY_RESOLVED}" in messages_of(response)
+        assert f"{record}: {said('maintenance_already_resolved')}" in messages_of(response)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,18 +373,17 @@ class TestClassAdmin:
 
         assert response.status_code == 200
         problems = " ".join(
-            services.CLASS_WEEK_PROBLEM.format(
+            said(
+                "class_week_problem",
                 number=number,
                 day=day_text(booking.start_time),
-                problem=services.ROOM_BOOKED_BY.format(
-                    booking=f"{booking.title} {span_text(booking.start_time, booking.end_time)}"
+                problem=said(
+                    "room_booked_by", booking=f"{booking.title} {span_text(booking.start_time, booking.end_time)}"
                 ),
             )
             for number, booking in ((1, first), (3, third))
         )
-        assert response.context["adminform"].form.non_field_errors() == [
-            services.CLASS_WEEKS_FAILED.format(problems=problems)
-        ]
+        assert response.context["adminform"].form.non_field_errors() == [said("class_weeks_failed", problems=problems)]
         assert not GroupClass.objects.exists()
 
     def test_a_class_bigger_than_its_room_is_refused(self, admin_client):
@@ -390,8 +394,8 @@ class TestClassAdmin:
             url("groupclass", "add"), self.form(window.trainer, room, local_time(days=1, hour=10))
         )
 
-        message = services.CLASS_CAPACITY_ABOVE_ROOM.format(room="PT Suite", room_capacity=4, capacity=12)
-        assert response.context["adminform"].form.non_field_errors() == [message]
+        message = said("class_capacity_above_room", room="PT Suite", room_capacity=4, capacity=12)
+        assert response.context["adminform"].form.errors["capacity"] == [message]
 
     def test_rescheduling_emails_the_registered_members(
         self, admin_client, mailoutbox, django_capture_on_commit_callbacks

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.utils import timezone
 
-from clubsite.db import violated_constraint
+from clubsite.core.db import violated_constraint
 from members.tests.factories import MemberFactory
 from operations.models import Booking, ClassRegistration, GroupClass, MaintenanceRecord
 from operations.tests.factories import (

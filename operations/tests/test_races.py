@@ -4,14 +4,14 @@ import datetime
 
 import pytest
 
-from clubsite.testing import race
+from clubsite.testing.errors import span_text
+from clubsite.testing.races import race
 from members.models import Member
 from members.tests.factories import MemberFactory
 from operations import services
+from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
-from operations.services import SchedulingError
 from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, RoomFactory, local_time
-from operations.tests.helpers import span_text
 from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
@@ -56,8 +56,8 @@ def test_forty_members_booking_one_trainer_room_and_time_one_session_is_made():
     assert len(outcome.errors) == WORKERS - 1
     assert all(isinstance(error, SchedulingError) for error in outcome.errors)
     # Each loser waited for the trainer's lock, so it saw the winner's booking and was told what holds the room.
-    assert {str(error) for error in outcome.errors} == {
-        services.ROOM_BOOKED_BY.format(booking=f"Personal training {span_text(start, end)}")
+    assert {(error.code, error.params["booking"]) for error in outcome.errors} == {
+        ("room_booked_by", f"Personal training {span_text(start, end)}")
     }
     assert PersonalTrainingSession.objects.count() == 1
     assert Booking.objects.count() == 1

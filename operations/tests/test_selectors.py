@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from operations.models import Booking, ClassRegistration
+from clubsite.testing.errors import refused
+from operations import selectors, services
+from operations.models import Booking, ClassRegistration, GroupClass
 from operations.selectors import class_timetable, trainer_free_slots, waitlist_position
 from operations.tests.factories import (
     ClassRegistrationFactory,
@@ -107,9 +110,10 @@ class TestTrainerFreeSlots:
 
         assert all(slot.start > now and slot.end <= now + 3 * HOUR for slot in slots)
         assert all(timezone.localtime(slot.start).date() == timezone.localdate() for slot in slots)
-        assert trainer_free_slots(
-            trainer=trainer, day=timezone.localdate() + datetime.timedelta(days=3), duration=HOUR
-        ) == []
+        assert (
+            trainer_free_slots(trainer=trainer, day=timezone.localdate() + datetime.timedelta(days=3), duration=HOUR)
+            == []
+        )
 
     def test_no_window_no_slots_and_an_inactive_trainer_has_none(self, django_assert_num_queries):
         window = TrainerAvailabilityFactory(trainer__is_active=False)
@@ -152,3 +156,66 @@ class TestWaitlistPosition:
 
         with django_assert_num_queries(0):
             assert waitlist_position(registration=registration) is None
+
+
+class TestOneRuleEach:
+    def test_seat_counts_read_the_same_on_classes_and_on_their_bookings(self):
+        group_class = GroupClassFactory(capacity=2)
+        ClassRegistrationFactory(group_class=group_class)
+        ClassRegistrationFactory(group_class=group_class, status=ClassRegistration.Status.ATTENDED)
+        ClassRegistrationFactory(group_class=group_class, status=ClassRegistration.Status.WAITLISTED)
+        ClassRegistrationFactory(group_class=group_class, status=ClassRegistration.Status.CANCELLED)
+        session_booking = PersonalTrainingSessionFactory().booking
+
+        counted_class = selectors.with_seat_counts(GroupClass.objects.filter(pk=group_class.pk)).get()
+        counted = {b.pk: (b.seated_count, b.waitlist_count) for b in selectors.with_seat_counts(Booking.objects.all())}
+
+        assert (counted_class.seated_count, counted_class.waitlist_count, counted_class.seats_left) == (2, 1, 0)
+        assert counted == {group_class.booking_id: (2, 1), session_booking.pk: (0, 0)}
+
+    def test_live_registrations_are_seats_and_waitlist_places(self):
+        live = {
+            ClassRegistrationFactory(status=status).pk
+            for status in (ClassRegistration.Status.REGISTERED, ClassRegistration.Status.WAITLISTED)
+        }
+        for status in (ClassRegistration.Status.CANCELLED, ClassRegistration.Status.ATTENDED):
+            ClassRegistrationFactory(status=status)
+
+        assert (
+            set(ClassRegistration.objects.filter(selectors.live_registrations()).values_list("pk", flat=True)) == live
+        )
+
+    def test_the_waitlist_is_served_in_the_order_its_places_are_numbered(self):
+        group_class = GroupClassFactory(capacity=1)
+        ClassRegistrationFactory(group_class=group_class)
+        now = timezone.now()
+        waiting = [
+            ClassRegistrationFactory(
+                group_class=group_class, status=ClassRegistration.Status.WAITLISTED, registered_at=moment
+            )
+            for moment in (now, now - HOUR, now, now - 2 * HOUR)
+        ]
+
+        served = list(selectors.waitlist(group_class.pk))
+        placed = sorted(
+            ClassRegistration.objects.filter(pk__in=[r.pk for r in waiting]).annotate(place=selectors.waitlist_place()),
+            key=lambda r: r.place,
+        )
+
+        assert served == placed == [waiting[3], waiting[1], waiting[0], waiting[2]]
+        assert [selectors.waitlist_position(registration=r) for r in served] == [1, 2, 3, 4]
+
+    @pytest.mark.parametrize(("minutes", "within"), [(-1, True), (1, False)])
+    def test_the_pt_cut_off_is_the_one_the_service_holds_members_to(self, minutes, within):
+        start = timezone.now() + datetime.timedelta(hours=settings.PT_CANCELLATION_CUTOFF_HOURS, minutes=minutes)
+        session = PersonalTrainingSessionFactory(booking__start_time=start, booking__end_time=start + HOUR)
+
+        assert selectors.pt_within_cutoff(start) is within
+        assert selectors.pt_cutoff_hours() == settings.PT_CANCELLATION_CUTOFF_HOURS
+        if within:
+            with refused("pt_cutoff", hours=settings.PT_CANCELLATION_CUTOFF_HOURS):
+                services.pt_session_cancel(session=session, by_member=True)
+        else:
+            services.pt_session_cancel(session=session, by_member=True)
+            session.booking.refresh_from_db()
+            assert session.booking.status == Booking.Status.CANCELLED

@@ -9,10 +9,17 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.errors import refused
+from clubsite.testing.roles import staff_user
 from operations import staff
+from operations.errors import SchedulingError
 from operations.models import AdminStaff
-from operations.tests.helpers import refused
-from operations.tests.roles import staff_user
+
+
+def said(code: str, **params) -> str:
+    """What a person reads for ``code``: the text of the operations error table."""
+    return SchedulingError(code, **params).message
+
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +65,7 @@ class TestStaffSetRole:
     def test_an_unknown_role_is_refused_and_nothing_changes(self):
         user = UserFactory()
 
-        with refused(staff.STAFF_ROLE_INVALID):
+        with refused("staff_role_invalid"):
             staff.staff_set_role(user=user, role="janitor")
 
         user.refresh_from_db()
@@ -68,7 +75,7 @@ class TestStaffSetRole:
     def test_a_deactivated_account_gets_no_role(self):
         user = UserFactory(is_active=False)
 
-        with refused(staff.STAFF_USER_INACTIVE):
+        with refused("staff_user_inactive"):
             staff.staff_set_role(user=user, role=Role.MANAGER)
 
         assert not AdminStaff.objects.exists()
@@ -78,7 +85,7 @@ class TestStaffSetRole:
         if user == "unsaved":
             user = UserFactory.build()
 
-        with refused(staff.STAFF_USER_REQUIRED):
+        with refused("staff_user_required"):
             staff.staff_set_role(user=user, role=Role.MANAGER)
 
     def test_a_missing_group_is_created_again_with_its_permissions(self):
@@ -115,7 +122,7 @@ class TestStaffRemove:
         assert user.is_staff
 
     def test_someone_without_a_role_cannot_be_removed(self):
-        with refused(staff.STAFF_NOT_STAFF):
+        with refused("staff_not_staff"):
             staff.staff_remove(user=UserFactory())
 
 
@@ -212,7 +219,7 @@ class TestAdminStaffAdmin:
         response = admin_client.post(self.url("add"), {"user": user.pk, "role": Role.MANAGER})
 
         assert response.status_code == 200
-        assert response.context["adminform"].form.non_field_errors() == [staff.STAFF_USER_INACTIVE]
+        assert response.context["adminform"].form.errors["user"] == [said("staff_user_inactive")]
         assert not AdminStaff.objects.exists()
 
     def test_the_remove_action_takes_people_off_the_staff(self, admin_client):

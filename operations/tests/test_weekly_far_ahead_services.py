@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clubsite.testing.errors import refused
 from operations import services
-from operations.services import SchedulingError
 from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerFactory
 
@@ -19,7 +19,7 @@ def _far(day: int, hour: int) -> datetime.datetime:
 def test_weekly_availability_past_the_end_of_the_calendar_is_refused_and_nothing_is_stored():
     trainer = TrainerFactory()
 
-    with pytest.raises(SchedulingError, match=services.WEEKS_PAST_CALENDAR):
+    with refused("weeks_past_calendar"):
         services.availability_create_weekly(trainer=trainer, start_time=_far(30, 9), end_time=_far(30, 11), weeks=2)
 
     assert not TrainerAvailability.objects.exists()

@@ -1,0 +1,118 @@
+"""Why a scheduling request was refused: one table of codes, messages and the field each is about."""
+
+from __future__ import annotations
+
+from clubsite.core.errors import ClubError, Message
+
+
+class SchedulingError(ClubError):
+    """A scheduling rule was broken; the message tells the person what and, where it can, with what."""
+
+    messages = {
+        # A model field's own check (a name too long, say); ``field=`` names the field at the raise site.
+        "invalid": Message("{details}"),
+        # Times
+        "times_required": Message("Enter a start and an end time.", field="start_time"),
+        "times_need_zone": Message("Times must include a time zone.", field="start_time"),
+        "end_not_after_start": Message("The end must be after the start.", field="end_time"),
+        "start_in_past": Message("The start must be in the future.", field="start_time"),
+        "weeks_out_of_range": Message("Repeat for between 1 and 52 weeks.", field="weeks"),
+        "weeks_past_calendar": Message(
+            "Repeating that many weeks would run past the end of the calendar; choose fewer weeks.", field="weeks"
+        ),
+        # Trainers and their availability
+        "trainer_required": Message("Choose a trainer.", field="trainer"),
+        "trainer_inactive": Message("This trainer is no longer active and cannot be booked.", field="trainer"),
+        "trainer_unavailable": Message("The trainer is not available for the whole of that time.", field="trainer"),
+        "availability_too_long": Message("An availability window can last at most 16 hours.", field="end_time"),
+        "availability_overlaps": Message("This window overlaps your window {window}."),
+        "availability_overlaps_another": Message("This window overlaps another of your availability windows."),
+        # One line of ``availability_weeks_overlap``: never raised alone.
+        "availability_week_overlaps": Message("Week {number} ({day}) overlaps your window {window}"),
+        "availability_weeks_overlap": Message("No windows were created. {clashes}."),
+        "availability_gone": Message("This availability window no longer exists.", field="availability"),
+        "availability_strands_bookings": Message("These bookings would be left outside your availability: {bookings}."),
+        # Rooms and bookings
+        "room_required": Message("Choose a room.", field="room"),
+        "room_booking_kind_invalid": Message("A room booking is either an event or a closure.", field="kind"),
+        "room_booking_title_required": Message("Say what the room is booked for.", field="title"),
+        "room_booking_too_long": Message("A room booking can last at most 31 days.", field="end_time"),
+        "room_booked": Message("The room is already booked at that time.", field="room"),
+        "room_booked_by": Message("The room is already booked at that time: {booking}.", field="room"),
+        "trainer_booked": Message("The trainer is already booked at that time.", field="trainer"),
+        "trainer_booked_by": Message("The trainer is already booked at that time: {booking}.", field="trainer"),
+        "booking_required": Message("This booking no longer exists.", field="booking"),
+        "booking_already_cancelled": Message("This booking is already cancelled."),
+        "booking_started": Message("A booking that has started can no longer be cancelled."),
+        "room_name_required": Message("Give the room a name.", field="name"),
+        "room_name_taken": Message("A room with this name already exists.", field="name"),
+        "room_capacity_invalid": Message("A room holds at least one person.", field="capacity"),
+        "room_capacity_below_classes": Message(
+            "{room} must hold at least {capacity} people for its upcoming classes: {classes}.", field="capacity"
+        ),
+        # The admin's own refusals, told in the same words wherever they show
+        "class_cancel_not_allowed": Message("Only staff who manage classes can cancel a class."),
+        "events_move_by_rebooking": Message(
+            "An event or closure is moved by cancelling it and booking the room again."
+        ),
+        # Group classes and registrations
+        "class_required": Message("Choose a class.", field="group_class"),
+        "class_name_required": Message("Give the class a name.", field="name"),
+        "class_capacity_invalid": Message("A class has room for at least one member.", field="capacity"),
+        "class_capacity_above_room": Message(
+            "{room} holds {room_capacity} people, fewer than the class capacity of {capacity}.", field="capacity"
+        ),
+        "class_price_invalid": Message(
+            "Enter a price of zero or more, with at most two decimal places.", field="price"
+        ),
+        "class_too_long": Message("A class can last at most 8 hours.", field="end_time"),
+        # One line of ``class_weeks_failed``: never raised alone.
+        "class_week_problem": Message("Week {number} ({day}): {problem}"),
+        "class_weeks_failed": Message("No classes were created. {problems}"),
+        "class_cancelled": Message("This class has been cancelled."),
+        "class_already_cancelled": Message("This class is already cancelled."),
+        "class_started": Message("This class has already started."),
+        "class_full": Message("This class is full."),
+        "member_required": Message("Choose a member.", field="member"),
+        "member_busy": Message("You already have something booked at that time: {commitment}."),
+        "already_registered": Message("You are already registered or waitlisted for this class."),
+        "registration_required": Message("This registration no longer exists.", field="registration"),
+        "registration_already_cancelled": Message("This registration is already cancelled."),
+        "registration_class_started": Message("A registration cannot be cancelled once the class has started."),
+        "attendance_too_early": Message("Attendance can be taken once the class has started."),
+        "attendance_not_seated": Message(
+            "Only members holding a seat in this class can be marked as attended.", field="attended_member_ids"
+        ),
+        # Personal training
+        "pt_duration_invalid": Message(
+            "A personal training session lasts between 30 minutes and 3 hours.", field="end_time"
+        ),
+        "pt_with_self": Message("A trainer cannot book a personal training session with themselves.", field="trainer"),
+        "pt_required": Message("This session no longer exists.", field="session"),
+        "pt_not_scheduled": Message("This session is no longer scheduled."),
+        "pt_started": Message("This session has already started."),
+        "pt_cutoff": Message(
+            "Sessions cannot be cancelled or moved within {hours} hours of the start; please contact the club."
+        ),
+        "pt_not_started": Message("A session can be marked only once it has started."),
+        "pt_mark_invalid": Message("Mark a session as completed or as a no-show.", field="status"),
+        "pt_cancelled": Message("This session was cancelled."),
+        # Staff roles
+        "staff_user_required": Message("Choose a user account.", field="user"),
+        "staff_role_invalid": Message(
+            "Choose one of the staff roles: manager, front desk, maintenance or billing.", field="role"
+        ),
+        "staff_user_inactive": Message(
+            "This account is deactivated; reactivate it before giving it a staff role.", field="user"
+        ),
+        "staff_not_staff": Message("This person has no staff role.", field="user"),
+        # Equipment maintenance
+        "equipment_required": Message("Choose the equipment.", field="equipment"),
+        "issue_required": Message("Describe the issue.", field="issue_description"),
+        "maintenance_required": Message("This maintenance record no longer exists.", field="record"),
+        "maintenance_status_invalid": Message("Choose open, in progress or resolved.", field="status"),
+        "maintenance_same_status": Message("The record already has that status.", field="status"),
+        "maintenance_already_resolved": Message("A resolved record cannot be changed; report a new issue instead."),
+        "resolution_notes_required": Message("Say how the issue was resolved.", field="resolution_notes"),
+        "maintenance_resolved_at": Message("A record has a resolution time exactly when it is resolved."),
+    }

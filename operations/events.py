@@ -1,0 +1,48 @@
+"""What operations tells the apps above it, inside the transaction that made it happen.
+
+Operations cannot import billing (billing sits above it), yet a cancelled place or session must come off
+the bill whoever cancelled it. So every cancellation service sends ``places_cancelled`` before it returns,
+and billing's receiver settles the bill in the same transaction (as pretix sends ``order_canceled`` and its
+plugins react). No caller can cancel without settling, and no caller has to know that it must.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from django.dispatch import Signal
+
+#: Sent with ``registration_ids`` and ``pt_session_ids`` (tuples of ints: the class places and PT sessions that
+#: the cancellation ended), after the service's own writes and inside its transaction. The members concerned
+#: are locked already (member rows first: the lock order), so a receiver may lock invoices next. A receiver that
+#: raises rolls the whole cancellation back. What receivers return is handed to the caller as ``effects``.
+places_cancelled = Signal()
+
+T = TypeVar("T")
+E = TypeVar("E")
+
+
+@dataclass(frozen=True)
+class Cancelled(Generic[T]):
+    """What a cancellation service did: the thing cancelled, who moved up from the waitlist, and what the
+    receivers of ``places_cancelled`` did about it (billing's settlement)."""
+
+    target: T
+    promoted: tuple = ()
+    effects: tuple[object, ...] = field(default=())
+
+    def effect(self, kind: type[E]) -> E | None:
+        """The first effect of type ``kind`` (``outcome.effect(Settlement)``), or None."""
+        return next((effect for effect in self.effects if isinstance(effect, kind)), None)
+
+
+def announce_cancelled(
+    *, sender: type, registration_ids: Iterable[int] = (), pt_session_ids: Iterable[int] = ()
+) -> tuple[object, ...]:
+    """Send ``places_cancelled`` and collect what the receivers did (exceptions propagate: all or nothing)."""
+    responses = places_cancelled.send(
+        sender=sender, registration_ids=tuple(registration_ids), pt_session_ids=tuple(pt_session_ids)
+    )
+    return tuple(response for _receiver, response in responses if response is not None)
