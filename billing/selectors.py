@@ -1,17 +1,22 @@
-"""Reads of invoices with their totals, paid amounts and balances, each in a fixed number of queries."""
+"""Reads of invoices with their totals, paid amounts and balances, each in a fixed number of queries; and what a
+period has to bill."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -19,14 +24,26 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
+from clubsite.core.clock import club_zone, day_bounds
 from members.models import Member
+from operations.models import Booking, ClassRegistration, PersonalTrainingSession
 
-from .models import ZERO, Invoice, InvoiceLine, Payment
+from .models import ZERO, Invoice, InvoiceLine, Membership, Payment
 
 # Sums of money can exceed a single NUMERIC(10,2) column; give them room.
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+
+
+class InvoiceTotals(TypedDict):
+    total_amount: Decimal
+    paid_amount: Decimal
+    balance_amount: Decimal
+
+
+#: An invoice read with :func:`invoices_with_totals`.
+InvoiceWithTotals: TypeAlias = "WithAnnotations[Invoice, InvoiceTotals]"
 
 
 def _zero() -> Value:
@@ -65,7 +82,7 @@ def _paid_net() -> Subquery:
     return Subquery(payments, output_field=MONEY)
 
 
-def invoices_with_totals(queryset: QuerySet[Invoice] | None = None) -> QuerySet[Invoice]:
+def invoices_with_totals(queryset: QuerySet[Invoice] | None = None) -> QuerySet[InvoiceWithTotals]:
     """Annotate ``total_amount``, ``paid_amount`` (net of refunds) and ``balance_amount`` in the same query.
 
     The names differ from the model's ``total``/``balance`` properties, which cannot be overwritten.
@@ -95,7 +112,7 @@ def _member_invoices(member: Member) -> QuerySet[Invoice]:
     return Invoice.objects.filter(member=member).exclude(status=Invoice.Status.DRAFT)
 
 
-def invoice_list_for_member(*, member: Member) -> QuerySet[Invoice]:
+def invoice_list_for_member(*, member: Member) -> QuerySet[InvoiceWithTotals]:
     """The member's issued, paid and void invoices, newest period first, with totals; one query."""
     return invoices_with_totals(_member_invoices(member)).order_by("-period_start", "-id")
 
@@ -108,7 +125,7 @@ def member_outstanding_balance(*, member: Member) -> Decimal:
     return result["outstanding"] or ZERO
 
 
-def invoice_detail(*, member: Member, invoice_id: int) -> Invoice | None:
+def invoice_detail(*, member: Member, invoice_id: int) -> InvoiceWithTotals | None:
     """One of the member's invoices with its lines and payments (three queries), or None if not theirs."""
     try:
         invoice_id = int(invoice_id)
@@ -125,14 +142,22 @@ def invoice_detail(*, member: Member, invoice_id: int) -> Invoice | None:
     )
 
 
-def overdue_invoices(*, today: datetime.date) -> QuerySet[Invoice]:
+def overdue_invoices(*, today: datetime.date) -> QuerySet[InvoiceWithTotals]:
     """Issued invoices past their due date with money still owed, oldest due first; one query."""
     return (
         invoices_with_totals(Invoice.objects.filter(status=Invoice.Status.ISSUED, due_date__lt=today))
-        .filter(balance_amount__gt=0)
+        .filter(balance_amount__gt=ZERO)
         .select_related("member__user")
         .order_by("due_date", "id")
     )
+
+
+def overdue_invoice_count(*, today: datetime.date) -> int:
+    """How many issued invoices are past their due date, counted from the index alone; one query.
+
+    An issued invoice always owes money (the payment that settles it marks it paid), so no sums are needed.
+    """
+    return Invoice.objects.filter(status=Invoice.Status.ISSUED, due_date__lt=today).count()
 
 
 def revenue_by_day(*, first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, Decimal]]:
@@ -140,12 +165,10 @@ def revenue_by_day(*, first: datetime.date, last: datetime.date) -> list[tuple[d
 
     Every day is listed, a day without payments as zero.
     """
-    zone = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), zone)
-    end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min), zone)
+    start, end = day_bounds(first, last)
     received = dict(
         Payment.objects.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at", tzinfo=zone))
+        .annotate(day=TruncDate("received_at", tzinfo=club_zone()))
         .order_by()
         .values("day")
         .annotate(
@@ -155,3 +178,40 @@ def revenue_by_day(*, first: datetime.date, last: datetime.date) -> list[tuple[d
     )
     days = (first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1))
     return [(day, received.get(day, ZERO)) for day in days]
+
+
+@dataclass(frozen=True)
+class BillableItems:
+    """What a period may bill, for every member; a caller narrows each to its members
+    (``.filter(member_id__in=ids)``, or ``.filter(member=OuterRef("pk"))`` to find who has something to bill)."""
+
+    #: Memberships active on some day of the period; which of their months are billed already is the caller's to see.
+    memberships: QuerySet[Membership]
+    #: PT sessions starting in the period, not cancelled, not billed yet.
+    pt_sessions: QuerySet[PersonalTrainingSession]
+    #: Seats in paid classes starting in the period, the class not cancelled, not billed yet.
+    class_registrations: QuerySet[ClassRegistration]
+
+
+def billable_items(*, period_start: datetime.date, period_end: datetime.date) -> BillableItems:
+    """The one rule of what is billable in [period_start, period_end] (whole days on the club's clock)."""
+    starts_at, ends_before = day_bounds(period_start, period_end)
+    billed = InvoiceLine.objects.filter(voided=False)
+    return BillableItems(
+        memberships=Membership.objects.filter(started_on__lte=period_end).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=period_start)
+        ),
+        pt_sessions=PersonalTrainingSession.objects.filter(
+            booking__start_time__gte=starts_at, booking__start_time__lt=ends_before
+        )
+        .exclude(booking__status=Booking.Status.CANCELLED)
+        .filter(~Exists(billed.filter(kind=InvoiceLine.Kind.PT_SESSION, pt_session=OuterRef("pk")))),
+        class_registrations=ClassRegistration.objects.filter(
+            status__in=ClassRegistration.SEATED,
+            group_class__price__gt=0,
+            group_class__booking__start_time__gte=starts_at,
+            group_class__booking__start_time__lt=ends_before,
+        )
+        .exclude(group_class__booking__status=Booking.Status.CANCELLED)
+        .filter(~Exists(billed.filter(kind=InvoiceLine.Kind.CLASS, class_registration=OuterRef("pk")))),
+    )

@@ -1,13 +1,12 @@
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import factory
-from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from billing.models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from clubsite.core.clock import club_datetime
 from members.tests.factories import MemberFactory
 from operations.models import Booking
 from operations.tests.factories import ClassRegistrationFactory, PersonalTrainingSessionFactory
@@ -70,7 +69,7 @@ class RefundFactory(PaymentFactory):
 
 def club_time(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime.datetime:
     """A wall-clock time at the club."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return club_datetime(datetime.date(year, month, day), datetime.time(hour, minute))
 
 
 def pt_session(member, start: datetime.datetime, price: str = "40.00", status: str = Booking.Status.SCHEDULED):
@@ -80,8 +79,9 @@ def pt_session(member, start: datetime.datetime, price: str = "40.00", status: s
     )
 
 
-def class_registration(member, start: datetime.datetime, price: str = "8.00", class_status=Booking.Status.SCHEDULED,
-                       **extra):
+def class_registration(
+    member, start: datetime.datetime, price: str = "8.00", class_status=Booking.Status.SCHEDULED, **extra
+):
     """A registration of ``member`` for a class of its own at ``start``."""
     return ClassRegistrationFactory(
         member=member,

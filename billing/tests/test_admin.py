@@ -2,19 +2,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing import services
-from billing.models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from billing.errors import BillingError
+from billing.models import Invoice, InvoiceLine, Membership, Payment
 from billing.tests.factories import (
     InvoiceFactory,
     InvoiceLineFactory,
     MembershipFactory,
-    MembershipPlanFactory,
     PaymentFactory,
 )
+from clubsite.core.clock import club_today
 
 pytestmark = pytest.mark.django_db
 
@@ -25,42 +24,8 @@ def issued_invoice(price: str = "50.00") -> Invoice:
     return services.invoice_issue(invoice=invoice)
 
 
-def some_rows(count: int) -> None:
-    for _ in range(count):
-        invoice = issued_invoice()
-        services.payment_record(invoice=invoice, amount=Decimal("10.00"), method=Payment.Method.CARD)
-        MembershipFactory(member=invoice.member, plan=MembershipPlanFactory())
-
-
 def url(model, view: str, *args) -> str:
     return reverse(f"admin:billing_{model._meta.model_name}_{view}", args=args)
-
-
-MODELS = [MembershipPlan, Membership, Invoice, InvoiceLine, Payment]
-
-
-@pytest.mark.parametrize("model", MODELS)
-def test_changelists_add_and_change_pages_render(admin_client, model):
-    some_rows(2)
-    obj = model.objects.first()
-
-    for page in (url(model, "changelist"), url(model, "changelist") + "?q=a", url(model, "change", obj.pk)):
-        assert admin_client.get(page).status_code == 200, page
-    add = admin_client.get(url(model, "add"))
-    assert add.status_code == 200
-
-
-@pytest.mark.parametrize("model", MODELS)
-def test_changelist_queries_do_not_grow_with_rows(admin_client, model):
-    some_rows(1)
-    with CaptureQueriesContext(connection) as few:
-        assert admin_client.get(url(model, "changelist")).status_code == 200
-    some_rows(5)
-    with CaptureQueriesContext(connection) as many:
-        response = admin_client.get(url(model, "changelist"))
-
-    assert response.status_code == 200
-    assert len(many) == len(few)
 
 
 def test_invoice_changelist_shows_annotated_total_and_balance(admin_client):
@@ -80,8 +45,15 @@ def test_payments_cannot_be_changed_or_deleted_in_the_admin(admin_client):
 
     change = admin_client.post(
         url(Payment, "change", payment.pk),
-        {"invoice": invoice.pk, "kind": "payment", "amount": "1.00", "method": "cash",
-         "received_at_0": "2026-11-22", "received_at_1": "09:00", "reference": "edited"},
+        {
+            "invoice": invoice.pk,
+            "kind": "payment",
+            "amount": "1.00",
+            "method": "cash",
+            "received_at_0": "2026-11-22",
+            "received_at_1": "09:00",
+            "reference": "edited",
+        },
     )
     delete = admin_client.post(url(Payment, "delete", payment.pk), {"post": "yes"})
     bulk_delete = admin_client.post(
@@ -113,8 +85,16 @@ def test_invoice_change_page_shows_payments_read_only(admin_client):
 
 
 def _payment_post(invoice: Invoice, amount: str, kind: str = "payment") -> dict:
-    return {"invoice": invoice.pk, "kind": kind, "amount": amount, "method": "card",
-            "received_at_0": "2026-11-21", "received_at_1": "09:00:00", "reference": "desk"}
+    return {
+        "invoice": invoice.pk,
+        "kind": kind,
+        "amount": amount,
+        "method": "card",
+        # Yesterday morning: a payment is never received in the future, whatever day the tests run.
+        "received_at_0": (club_today() - datetime.timedelta(days=1)).isoformat(),
+        "received_at_1": "09:00:00",
+        "reference": "desk",
+    }
 
 
 def test_recording_a_payment_in_the_admin_goes_through_the_service(admin_client, admin_user):
@@ -135,7 +115,7 @@ def test_a_payment_above_the_balance_shows_as_a_form_error(admin_client):
     response = admin_client.post(url(Payment, "add"), _payment_post(invoice, "50.01"))
 
     assert response.status_code == 200
-    assert services.PAYMENT_ABOVE_BALANCE in response.context["adminform"].form.non_field_errors()
+    assert response.context["adminform"].form.errors["amount"] == [BillingError("payment_above_balance").message]
     assert not Payment.objects.exists()
 
 
@@ -146,7 +126,7 @@ def test_a_refund_in_the_admin_reopens_a_paid_invoice(admin_client):
     too_much = admin_client.post(url(Payment, "add"), _payment_post(invoice, "60.00", kind="refund"))
     response = admin_client.post(url(Payment, "add"), _payment_post(invoice, "20.00", kind="refund"))
 
-    assert services.REFUND_ABOVE_PAID in too_much.context["adminform"].form.non_field_errors()
+    assert too_much.context["adminform"].form.errors["amount"] == [BillingError("refund_above_paid").message]
     assert response.status_code == 302
     assert Payment.objects.filter(kind=Payment.Kind.REFUND).get().amount == Decimal("20.00")
     invoice.refresh_from_db()
@@ -159,24 +139,26 @@ def test_issue_and_void_actions_call_the_services(admin_client):
     empty = InvoiceFactory()
 
     response = admin_client.post(
-        url(Invoice, "changelist"), {"action": "issue_invoices", "_selected_action": [draft.pk, empty.pk]},
+        url(Invoice, "changelist"),
+        {"action": "issue_invoices", "_selected_action": [draft.pk, empty.pk]},
         follow=True,
     )
 
     messages = [str(message) for message in response.context["messages"]]
-    assert f"{empty}: {services.INVOICE_EMPTY}" in messages
+    assert f"{empty}: {BillingError('invoice_empty')}" in messages
     assert "Issued: 1." in messages
     draft.refresh_from_db()
     assert draft.status == Invoice.Status.ISSUED
 
     PaymentFactory(invoice=draft, amount=Decimal("1.00"))
     response = admin_client.post(
-        url(Invoice, "changelist"), {"action": "void_invoices", "_selected_action": [draft.pk, empty.pk]},
+        url(Invoice, "changelist"),
+        {"action": "void_invoices", "_selected_action": [draft.pk, empty.pk]},
         follow=True,
     )
 
     messages = [str(message) for message in response.context["messages"]]
-    assert f"{draft}: {services.VOID_HAS_PAYMENTS}" in messages
+    assert f"{draft}: {BillingError('void_has_payments')}" in messages
     empty.refresh_from_db()
     assert empty.status == Invoice.Status.VOID
 
@@ -199,7 +181,7 @@ def test_lines_of_an_issued_invoice_cannot_be_added_changed_or_deleted(admin_cli
     change = admin_client.post(url(InvoiceLine, "change", line.pk), post)
     delete = admin_client.post(url(InvoiceLine, "delete", line.pk), {"post": "yes"})
 
-    assert services.INVOICE_NOT_DRAFT in add.context["adminform"].form.errors["invoice"]
+    assert add.context["adminform"].form.errors["invoice"] == [BillingError("invoice_not_draft").message]
     assert (change.status_code, delete.status_code) == (403, 403)
     assert list(invoice.lines.values_list("description", "unit_price")) == [("Locker hire", Decimal("50.00"))]
 

@@ -17,11 +17,17 @@ from django.utils.html import escape
 
 from billing import services
 from billing.admin import BILLED, NOTHING_TO_BILL
+from billing.errors import BillingError
 from billing.models import Invoice, InvoiceLine, Membership, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory
-from clubsite.testing import messages_of, query_count, race
+from clubsite.core.clock import club_datetime, club_today
+from clubsite.testing import messages_of
+from clubsite.testing.admin import query_count
+from clubsite.testing.races import race
+from clubsite.testing.roles import sign_in_as
 from members.tests.factories import MemberFactory
 from operations import services as scheduling
+from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import (
     ClassRegistrationFactory,
@@ -30,7 +36,6 @@ from operations.tests.factories import (
     PersonalTrainingSessionFactory,
     local_time,
 )
-from operations.tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +44,6 @@ CHANGELIST_BUDGET = 12
 
 def url(model: str, view: str, *args) -> str:
     return reverse(f"admin:billing_{model}_{view}", args=args)
-
-
 
 
 def issued(price: str = "50.00", member=None) -> Invoice:
@@ -113,7 +116,7 @@ class TestGenerate:
 
         response = self.post(admin_client, start=last, end=first)
 
-        assert response.context["form"].non_field_errors() == [services.PERIOD_END_BEFORE_START]
+        assert response.context["form"].errors == {"period_end": [BillingError("period_end_before_start").message]}
         assert not Invoice.objects.exists()
 
     def test_staff_who_cannot_add_invoices_cannot_generate(self, client):
@@ -139,7 +142,7 @@ class TestInvoicePages:
         assert added.status_code == 302
         draft = Invoice.objects.get()
         assert again.context["adminform"].form.non_field_errors() == [
-            services.INVOICE_DRAFT_EXISTS.format(invoice=draft)
+            BillingError("invoice_draft_exists", invoice=draft).message
         ]
 
     def test_a_credit_entered_as_a_positive_amount_is_a_form_error(self, admin_client):
@@ -150,7 +153,9 @@ class TestInvoicePages:
             {"invoice": draft.pk, "kind": "credit", "description": "Goodwill", "quantity": 1, "unit_price": "5.00"},
         )
 
-        assert response.context["adminform"].form.non_field_errors() == [services.CREDIT_NOT_NEGATIVE]
+        assert response.context["adminform"].form.errors == {
+            "unit_price": [BillingError("credit_not_negative").message]
+        }
         assert not draft.lines.exists()
 
     def test_the_remove_action_takes_lines_off_drafts_only(self, admin_client):
@@ -164,7 +169,7 @@ class TestInvoicePages:
             follow=True,
         )
 
-        assert messages_of(response) == [f"{sent}: {services.LINE_REMOVE_NOT_DRAFT}", "Removed: 1."]
+        assert messages_of(response) == [f"{sent}: {BillingError('line_remove_not_draft')}", "Removed: 1."]
         assert list(InvoiceLine.objects.all()) == [sent]
 
     def test_the_change_page_shows_the_invoice_and_its_buttons(self, admin_client):
@@ -195,8 +200,8 @@ class TestInvoicePages:
         refused_void = admin_client.post(url("invoice", "void", paid_on.pk), follow=True)
         done = admin_client.post(url("invoice", "issue", draft.pk), follow=True)
 
-        assert messages_of(refused_issue) == [f"{empty}: {services.INVOICE_EMPTY}"]
-        assert messages_of(refused_void) == [f"{paid_on}: {services.VOID_HAS_PAYMENTS}"]
+        assert messages_of(refused_issue) == [f"{empty}: {BillingError('invoice_empty')}"]
+        assert messages_of(refused_void) == [f"{paid_on}: {BillingError('void_has_payments')}"]
         draft.refresh_from_db()
         assert messages_of(done) == [f"{draft} issued."]
         assert draft.status == Invoice.Status.ISSUED and draft.number
@@ -296,7 +301,9 @@ class TestPayments:
     def test_a_payment_on_a_draft_is_a_form_error(self, admin_client):
         response = admin_client.post(url("payment", "add"), payment_post(InvoiceFactory(), "5.00"))
 
-        assert response.context["adminform"].form.non_field_errors() == [services.PAYMENT_INVOICE_NOT_ISSUED]
+        assert response.context["adminform"].form.errors == {
+            "invoice": [BillingError("payment_invoice_not_issued").message]
+        }
 
     def test_the_add_page_takes_the_invoice_and_kind_from_the_link(self, admin_client):
         invoice = issued()
@@ -321,7 +328,9 @@ def test_two_desks_paying_the_same_balance_at_once_get_one_payment_and_one_form_
     statuses = sorted(response.status_code for response in outcome.results)
     assert statuses == [200, 302]
     refused = next(response for response in outcome.results if response.status_code == 200)
-    assert refused.context["adminform"].form.non_field_errors() == [services.PAYMENT_INVOICE_ALREADY_PAID]
+    assert refused.context["adminform"].form.errors == {
+        "invoice": [BillingError("payment_invoice_already_paid").message]
+    }
     assert Payment.objects.count() == 1
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
@@ -356,7 +365,9 @@ class TestMemberships:
             {"member": current.member_id, "plan": MembershipPlanFactory().pk, "started_on": "2000-01-01"},
         )
 
-        assert response.context["adminform"].form.non_field_errors() == [services.MEMBERSHIP_START_NOT_AFTER_CURRENT]
+        assert response.context["adminform"].form.errors == {
+            "started_on": [BillingError("membership_start_not_after_current").message]
+        }
 
     def test_ending_a_membership(self, admin_client):
         membership = MembershipFactory()
@@ -544,7 +555,7 @@ class TestCancelSettles:
         )
 
         group_class.booking.refresh_from_db()
-        assert messages_of(response) == [f"{group_class}: {scheduling.CLASS_STARTED}"]
+        assert messages_of(response) == [f"{group_class}: {SchedulingError('class_started')}"]
         assert InvoiceLine.objects.filter(kind="class").count() == 1
 
 
@@ -566,12 +577,12 @@ def busy_club(classes: int) -> None:
 
 class TestDashboard:
     def test_the_back_office_carries_the_clubs_name_and_calls_a_class_without_a_room_online(self, admin_client):
-        midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0)))
+        # Mid-morning: "midnight + 1 hour" is wall-clock arithmetic, and 01:00-02:00 is no hour on a DST day.
         GroupClassFactory(
             name="Stream Spin",
             booking__room=None,
-            booking__start_time=midnight + datetime.timedelta(hours=1),
-            booking__end_time=midnight + datetime.timedelta(hours=2),
+            booking__start_time=club_datetime(club_today(), datetime.time(10)),
+            booking__end_time=club_datetime(club_today(), datetime.time(11)),
         )
 
         content = admin_client.get(reverse("admin:index")).content.decode()

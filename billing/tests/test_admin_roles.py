@@ -14,9 +14,10 @@ from billing import services
 from billing.models import Invoice, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory
 from clubsite.accounts.tests.factories import UserFactory
-from clubsite.testing import split_datetime
+from clubsite.testing.admin import split_datetime
+from clubsite.testing.roles import ROLES, sign_in_as
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
-from operations.admin import CLASS_CANCEL_NOT_ALLOWED
+from operations.errors import SchedulingError
 from operations.models import AdminStaff, ClassRegistration, MaintenanceRecord
 from operations.tests.factories import (
     AdminStaffFactory,
@@ -29,7 +30,6 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from operations.tests.roles import ROLES, sign_in_as
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,6 @@ def test_each_role_is_offered_the_actions_of_its_work(client, rows, role, label,
 # -- each role's own work, done through its pages ---------------------------------------------------
 
 
-
 def test_the_front_desk_registers_a_member_books_a_room_and_takes_a_payment(client):
     user = sign_in_as(client, Role.FRONT_DESK)
     member = MemberFactory()
@@ -245,7 +244,7 @@ def test_the_front_desk_cannot_cancel_a_class_through_its_booking(client):
     )
 
     shown = [str(message) for message in response.context["messages"]]
-    assert f"{group_class.booking}: {CLASS_CANCEL_NOT_ALLOWED}" in shown
+    assert f"{group_class.booking}: {SchedulingError('class_cancel_not_allowed')}" in shown
     group_class.booking.refresh_from_db()
     assert group_class.booking.status == "scheduled"
 

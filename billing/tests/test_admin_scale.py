@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing import services
-from billing.dashboard import SHOWN
 from billing.models import Invoice, Payment
 from billing.tests.factories import InvoiceFactory
 from clubsite.adminkit import EstimatedCountPaginator, IndexedDatesQuerySet
+from clubsite.backoffice.dashboard import SHOWN
 
 pytestmark = pytest.mark.django_db
 

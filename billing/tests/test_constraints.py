@@ -18,7 +18,7 @@ from billing.tests.factories import (
     club_time,
     pt_session,
 )
-from clubsite.db import violated_constraint
+from clubsite.core.db import violated_constraint
 from members.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,12 @@ def test_line_bills_exactly_the_thing_its_kind_names():
     refused(name, lambda: InvoiceLineFactory(invoice=invoice, kind=InvoiceLine.Kind.PT_SESSION))
     refused(name, lambda: InvoiceLineFactory(invoice=invoice, kind=InvoiceLine.Kind.CLASS))
     refused(name, lambda: InvoiceLineFactory(invoice=invoice, pt_session=session))
-    refused(name, lambda: InvoiceLineFactory(invoice=invoice, kind=InvoiceLine.Kind.PT_SESSION,
-                                             pt_session=session, class_registration=registration))
+    refused(
+        name,
+        lambda: InvoiceLineFactory(
+            invoice=invoice, kind=InvoiceLine.Kind.PT_SESSION, pt_session=session, class_registration=registration
+        ),
+    )
     refused(name, lambda: InvoiceLineFactory(invoice=invoice, kind=InvoiceLine.Kind.CLASS, pt_session=session))
     assert not InvoiceLine.objects.exists()
 

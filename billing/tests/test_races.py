@@ -15,7 +15,7 @@ from billing.tests.factories import (
     club_time,
     pt_session,
 )
-from clubsite.testing import race
+from clubsite.testing.races import race
 from members.tests.factories import MemberFactory
 
 NOV_1, NOV_30 = datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
@@ -35,7 +35,7 @@ def test_twenty_concurrent_payments_of_the_full_balance_record_exactly_one():
     assert len(outcome.results) == 1
     assert len(outcome.errors) == 19
     assert all(isinstance(error, services.BillingError) for error in outcome.errors), outcome.errors
-    assert {str(error) for error in outcome.errors} == {services.PAYMENT_INVOICE_ALREADY_PAID}
+    assert {error.code for error in outcome.errors} == {"payment_invoice_already_paid"}
     assert Payment.objects.filter(invoice=invoice).count() == 1
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID

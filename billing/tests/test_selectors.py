@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 NOV_22 = datetime.date(2026, 11, 22)
 
 
-def invoice_with(member, status=Invoice.Status.ISSUED, lines=("60.00", "30.00", "10.00"), payments=(), refunds=(),
-                 due_date=NOV_22 + datetime.timedelta(days=14), period_start=datetime.date(2026, 11, 1)):
+def invoice_with(
+    member,
+    status=Invoice.Status.ISSUED,
+    lines=("60.00", "30.00", "10.00"),
+    payments=(),
+    refunds=(),
+    due_date=NOV_22 + datetime.timedelta(days=14),
+    period_start=datetime.date(2026, 11, 1),
+):
     """An invoice written straight to the tables: selectors read whatever is there."""
     invoice = InvoiceFactory(member=member, period_start=period_start, due_date=due_date)
     for price in lines:
@@ -40,15 +47,16 @@ def test_list_for_member_annotates_totals_without_multiplying_lines_by_payments(
 
     assert row == invoice
     assert (row.total_amount, row.paid_amount, row.balance_amount) == (
-        Decimal("100.00"), Decimal("30.00"), Decimal("70.00")
+        Decimal("100.00"),
+        Decimal("30.00"),
+        Decimal("70.00"),
     )
     assert row.balance_amount == row.balance
 
 
 def test_list_for_member_shows_only_their_sent_invoices_newest_first_in_one_query(django_assert_num_queries):
     member = MemberFactory()
-    old = invoice_with(member, period_start=datetime.date(2026, 9, 1), payments=("100.00",),
-                       status=Invoice.Status.PAID)
+    old = invoice_with(member, period_start=datetime.date(2026, 9, 1), payments=("100.00",), status=Invoice.Status.PAID)
     void = invoice_with(member, period_start=datetime.date(2026, 10, 1), status=Invoice.Status.VOID)
     new = invoice_with(member, period_start=datetime.date(2026, 11, 1), lines=("5.00",))
     invoice_with(member, status=Invoice.Status.DRAFT)

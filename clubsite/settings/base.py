@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "trainers",
     "operations",
     "billing",
+    "clubsite.backoffice",
     "clubsite.demo",
 ]
 

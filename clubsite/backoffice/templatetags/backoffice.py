@@ -1,20 +1,22 @@
 """Template tags of the staff back office."""
 
-from django import template
-from django.utils import timezone
+from typing import Any
 
-from billing.dashboard import staff_dashboard as dashboard_for
+from django import template
+
+from clubsite.backoffice.dashboard import staff_dashboard as dashboard_for
+from clubsite.core.clock import club_today
 
 register = template.Library()
 
 
 @register.inclusion_tag("admin/staff_dashboard.html", takes_context=True)
-def staff_dashboard(context):
+def staff_dashboard(context: template.Context) -> dict[str, Any]:
     """The dashboard on the admin index, each section shown to the roles whose work it is."""
     user = context["request"].user
     return {
         "dashboard": dashboard_for(
-            today=timezone.localdate(),
+            today=club_today(),
             classes=user.has_perm("operations.view_groupclass"),
             maintenance=user.has_perm("operations.view_maintenancerecord"),
             invoices=user.has_perm("billing.view_invoice"),

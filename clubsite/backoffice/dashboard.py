@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 
+from billing.models import ZERO
+from billing.selectors import overdue_invoice_count, overdue_invoices, revenue_by_day
 from clubsite.charts import bar_chart
+from clubsite.core.clock import day_bounds
 from members.templatetags.member_tags import money
 from operations.selectors import class_timetable, open_maintenance, rooms_with_open_issues
-
-from .models import ZERO, Invoice
-from .selectors import overdue_invoices, revenue_by_day
 
 SHOWN = 10
 
@@ -35,10 +34,6 @@ class StaffDashboard:
     month_start: datetime.date | None = None
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
-
-
 def staff_dashboard(
     *, today: datetime.date, classes: bool, maintenance: bool, invoices: bool, revenue: bool
 ) -> StaffDashboard:
@@ -48,21 +43,21 @@ def staff_dashboard(
     """
     dashboard = StaffDashboard(today=today)
     if classes:
-        dashboard.classes = list(class_timetable(start=_midnight(today), end=_midnight(today + datetime.timedelta(1))))
+        start, end = day_bounds(today)
+        dashboard.classes = list(class_timetable(start=start, end=end))
         for group_class in dashboard.classes:
             group_class.fill_percent = round(100 * group_class.seated_count / group_class.capacity)
     if maintenance:
         records = open_maintenance()
         dashboard.maintenance = list(records[:SHOWN])
         dashboard.maintenance_count = records.count()
-        dashboard.rooms_with_issues = list(rooms_with_open_issues().filter(open_issues__gt=0))
+        dashboard.rooms_with_issues = list(rooms_with_open_issues(only_with_issues=True))
     if invoices:
         # The oldest ten, read in (due_date, id) order along the index of issued invoices until ten owe money.
         dashboard.overdue = list(overdue_invoices(today=today)[:SHOWN])
-        # An issued invoice always owes money (the payment that settles it marks it paid), so the overdue ones
-        # are counted from the index alone. No total owed: it would sum the lines and payments of every overdue
+        # Counted from the index alone. No total owed: it would sum the lines and payments of every overdue
         # invoice, a quarter of a second at 50,000 of them; each one shown carries its own balance.
-        dashboard.overdue_count = Invoice.objects.filter(status=Invoice.Status.ISSUED, due_date__lt=today).count()
+        dashboard.overdue_count = overdue_invoice_count(today=today)
     if revenue:
         # Day by day so far this month: a month's payments are a short range of the received_at index, where
         # a year of them (a quarter of a million at chain scale) took 170 ms on every admin index page.

@@ -1,8 +1,4 @@
-"""Staff back office for plans, memberships, invoices with their lines, and payments; every write is a service call.
-
-Billing sits above operations, so this module also extends the operations admin's cancel actions: cancelling a
-class, a PT session or their booking settles what was billed for it.
-"""
+"""Invoices: the list with totals, generating drafts for a period, printing, issuing and voiding."""
 
 from __future__ import annotations
 
@@ -16,32 +12,22 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clubsite import adminkit
+from clubsite.core.clock import club_today
+from clubsite.core.errors import ClubError
+from clubsite.core.forms import add_club_error
 from clubsite.widgets import NativeDateInput
 from members.models import Member
-from operations import admin as operations_admin
-from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
-from operations.services import SchedulingError
 
-from . import services
-from .models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
-from .selectors import invoices_with_totals
-from .services import BillingError
+from .. import services
+from ..models import Invoice, InvoiceLine, Payment
+from ..selectors import InvoiceWithTotals, invoices_with_totals
+from ._common import MEMBER_SEARCH_FIELDS
 
-MEMBER_SEARCH_FIELDS = ("member__user__email", "member__user__first_name", "member__user__last_name")
 NOTHING_TO_BILL = "Nothing new to bill for {period}."
 BILLED = "{count} draft invoice(s) now hold what was not billed yet for {period}: {invoices}."
-
-
-class ServiceAdminForm(adminkit.ServiceAdminForm):
-    service_errors = (BillingError,)
-
-
-def run_service_action(modeladmin, request, queryset, action, done: str) -> int:
-    return adminkit.run_service_action(modeladmin, request, queryset, action, done, (BillingError,))
 
 
 def _month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -51,73 +37,6 @@ def _month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def _period_text(start: datetime.date, end: datetime.date) -> str:
     return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Plans and memberships
-# ---------------------------------------------------------------------------------------------
-
-
-@admin.register(MembershipPlan)
-class MembershipPlanAdmin(admin.ModelAdmin):
-    list_display = ("name", "monthly_fee", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name",)
-
-
-class MembershipAddForm(ServiceAdminForm):
-    class Meta:
-        model = Membership
-        fields = ("member", "plan", "started_on")
-
-    def save_with_service(self, data):
-        return services.membership_start(member=data["member"], plan=data["plan"], started_on=data["started_on"])
-
-
-class MembershipEndForm(ServiceAdminForm):
-    class Meta:
-        model = Membership
-        fields = ("ended_on",)
-
-    def save_with_service(self, data):
-        if not self.changed_data or data.get("ended_on") is None:
-            return self.instance
-        return services.membership_end(membership=self.instance, ended_on=data["ended_on"])
-
-
-@admin.register(Membership)
-class MembershipAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
-    """Starting a plan ends the member's current one the day before; a current membership can be ended."""
-
-    list_display = ("member", "plan", "started_on", "ended_on")
-    list_filter = ("plan", ("ended_on", admin.EmptyFieldListFilter))
-    list_select_related = ("member__user", "plan")
-    search_fields = MEMBER_SEARCH_FIELDS
-    autocomplete_fields = ("member", "plan")
-    date_hierarchy = "started_on"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = MembershipEndForm if obj else MembershipAddForm
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return ("member", "plan", "started_on") if obj is None else ("member", "plan", "started_on", "ended_on")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        if obj.ended_on is not None:
-            return ("member", "plan", "started_on", "ended_on")
-        return ("member", "plan", "started_on")
-
-    def has_delete_permission(self, request, obj=None):
-        # Invoice lines refer to the memberships they billed.
-        return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Invoices
-# ---------------------------------------------------------------------------------------------
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -175,13 +94,13 @@ class OverdueFilter(admin.SimpleListFilter):
         # the count use an index, where summing every invoice's lines and payments took most of a second.
         owing = queryset.filter(status=Invoice.Status.ISSUED)
         if self.value() == "overdue":
-            return owing.filter(due_date__lt=timezone.localdate())
+            return owing.filter(due_date__lt=club_today())
         if self.value() == "owing":
             return owing
         return queryset
 
 
-class InvoiceAddForm(ServiceAdminForm):
+class InvoiceAddForm(adminkit.ServiceAdminForm):
     class Meta:
         model = Invoice
         fields = ("member", "period_start", "period_end")
@@ -291,7 +210,7 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
             extra.update(self._buttons(request, invoice))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
-    def _buttons(self, request, invoice: Invoice) -> dict:
+    def _buttons(self, request, invoice: InvoiceWithTotals) -> dict:
         can_change = self.has_change_permission(request, invoice)
         can_pay = request.user.has_perm("billing.add_payment")
         return {
@@ -306,23 +225,23 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
         }
 
     @admin.display(description="total", ordering="total_amount")
-    def total(self, obj: Invoice):
+    def total(self, obj: InvoiceWithTotals):
         return obj.total_amount
 
     @admin.display(description="paid", ordering="paid_amount")
-    def paid(self, obj: Invoice):
+    def paid(self, obj: InvoiceWithTotals):
         return obj.paid_amount
 
     @admin.display(description="balance", ordering="balance_amount")
-    def balance(self, obj: Invoice):
+    def balance(self, obj: InvoiceWithTotals):
         return obj.balance_amount
 
     @admin.display(description="overdue", boolean=True)
-    def overdue(self, obj: Invoice):
+    def overdue(self, obj: InvoiceWithTotals):
         return (
             obj.status == Invoice.Status.ISSUED
             and obj.due_date is not None
-            and obj.due_date < timezone.localdate()
+            and obj.due_date < club_today()
             and obj.balance_amount > 0
         )
 
@@ -330,16 +249,18 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
 
     @admin.action(description="Issue selected draft invoices", permissions=["change"])
     def issue_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        run_service_action(
+        adminkit.run_service_action(
             self, request, queryset.order_by("pk"), lambda i: services.invoice_issue(invoice=i), "Issued"
         )
 
     @admin.action(description="Void selected invoices (only without money received)", permissions=["change"])
     def void_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        run_service_action(self, request, queryset.order_by("pk"), lambda i: services.invoice_void(invoice=i), "Voided")
+        adminkit.run_service_action(
+            self, request, queryset.order_by("pk"), lambda i: services.invoice_void(invoice=i), "Voided"
+        )
 
     @admin.action(description="Export selected invoices as CSV", permissions=["view"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Invoice]):
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[InvoiceWithTotals]):
         header = [
             "number",
             "status",
@@ -369,7 +290,7 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
             )
             for invoice in queryset.select_related("member__user").order_by("period_start", "pk")
         )
-        return adminkit.csv_response(f"invoices-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+        return adminkit.csv_response(f"invoices-{club_today():%Y-%m-%d}.csv", header, rows)
 
     # -- pages of their own ------------------------------------------------------------------
 
@@ -387,7 +308,7 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
         """Bill a period for one member or for everyone; what is already billed is never billed twice."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        first, last = _month_bounds(timezone.localdate())
+        first, last = _month_bounds(club_today())
         form = GenerateForm(
             request.POST or None,
             admin_site=self.admin_site,
@@ -402,8 +323,8 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
                 else:
                     invoice = services.invoice_generate(member=member, period_start=start, period_end=end)
                     invoices = [invoice] if invoice is not None else []
-            except BillingError as error:
-                form.add_error(None, str(error))
+            except ClubError as error:
+                add_club_error(form, error)
             else:
                 period = _period_text(start, end)
                 if invoices:
@@ -448,7 +369,7 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
             raise PermissionDenied
         try:
             invoice = service(invoice=invoice)
-        except BillingError as error:
+        except ClubError as error:
             self.message_user(request, f"{invoice}: {error}", messages.ERROR)
         else:
             self.message_user(request, f"{invoice} {done}.", messages.SUCCESS)
@@ -459,208 +380,3 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
 
     def void_view(self, request, object_id):
         return self._invoice_button(request, object_id, services.invoice_void, "voided")
-
-
-# ---------------------------------------------------------------------------------------------
-# Invoice lines
-# ---------------------------------------------------------------------------------------------
-
-
-class InvoiceLineForm(ServiceAdminForm):
-    kind = forms.ChoiceField(
-        choices=[(k.value, k.label) for k in (InvoiceLine.Kind.MANUAL, InvoiceLine.Kind.CREDIT)],
-        help_text="A credit lowers the total: enter its unit price as a negative amount.",
-    )
-
-    class Meta:
-        model = InvoiceLine
-        fields = ("invoice", "kind", "description", "quantity", "unit_price")
-
-    # The service decides which invoices take lines; its refusal is shown under the invoice.
-    error_fields = {services.INVOICE_NOT_DRAFT: "invoice"}
-
-    def save_with_service(self, data):
-        return services.invoice_line_add(
-            invoice=data["invoice"],
-            kind=data["kind"],
-            description=data["description"],
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-        )
-
-
-@admin.register(InvoiceLine)
-class InvoiceLineAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
-    """Lines are added to drafts by hand here; billed things are added by generating invoices."""
-
-    form = InvoiceLineForm
-    list_display = ("description", "invoice", "member", "kind", "quantity", "unit_price", "amount", "voided")
-    list_filter = ("kind", "voided", "invoice__status")
-    list_select_related = ("invoice__member__user",)
-    search_fields = ("description", "invoice__number", "invoice__member__user__last_name")
-    autocomplete_fields = ("invoice",)
-    actions = ("remove_lines",)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("invoice", "kind", "description", "quantity", "unit_price")
-        return ("invoice", "kind", "description", "quantity", "unit_price", "voided")
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.get_fields(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: InvoiceLine | None = None) -> bool:
-        # A line is removed and added again rather than edited: the service decides what a draft may hold.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: InvoiceLine | None = None) -> bool:
-        # Through the action, which refuses lines of an invoice already sent.
-        return False
-
-    def has_remove_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("billing.delete_invoiceline")
-
-    @admin.display(description="member", ordering="invoice__member__user__last_name")
-    def member(self, line: InvoiceLine):
-        return line.invoice.member
-
-    @admin.display(description="amount")
-    def amount(self, line: InvoiceLine):
-        return line.amount
-
-    @admin.action(description="Remove the selected lines from their draft invoices", permissions=["remove"])
-    def remove_lines(self, request, queryset):
-        run_service_action(self, request, queryset, lambda line: services.invoice_line_remove(line=line), "Removed")
-
-
-# ---------------------------------------------------------------------------------------------
-# Payments
-# ---------------------------------------------------------------------------------------------
-
-
-class PaymentForm(ServiceAdminForm):
-    """The service decides under the invoice's lock, so a payment recorded meanwhile shows here as a form error."""
-
-    request_user = None
-
-    class Meta:
-        model = Payment
-        fields = ("invoice", "kind", "amount", "method", "received_at", "reference")
-        help_texts = {"received_at": "For a payment; a refund is recorded as given now."}
-
-    def save_with_service(self, data):
-        common = {
-            "invoice": data["invoice"],
-            "amount": data["amount"],
-            "method": data["method"],
-            "reference": data.get("reference", ""),
-            "recorded_by": self.request_user,
-        }
-        if data["kind"] == Payment.Kind.REFUND:
-            return services.payment_refund(**common)
-        return services.payment_record(received_at=data.get("received_at"), **common)
-
-
-@admin.register(Payment)
-class PaymentAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
-    """Payments are never edited or deleted: a mistake is corrected by a refund entry."""
-
-    form = PaymentForm
-    list_display = ("received_at", "invoice", "member", "kind", "amount", "method", "reference", "recorded_by")
-    list_filter = ("kind", "method")
-    list_select_related = ("invoice__member__user", "recorded_by")
-    search_fields = (
-        "invoice__number",
-        "reference",
-        "invoice__member__user__email",
-        "invoice__member__user__last_name",
-    )
-    autocomplete_fields = ("invoice",)
-    date_hierarchy = "received_at"
-    # Newest first, along the (received_at, id) index: what was just recorded is what staff check.
-    ordering = ("-received_at", "-id")
-    actions = ("export_csv",)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def has_change_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
-        return False
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A member's page links to their payments (members.admin.MemberAdmin.MEMBER_LISTS).
-        return lookup == "invoice__member__id__exact" or super().lookup_allowed(lookup, value, request)
-
-    @admin.display(description="member", ordering="invoice__member__user__last_name")
-    def member(self, payment: Payment):
-        return payment.invoice.member
-
-    @admin.action(description="Export selected payments as CSV", permissions=["view"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Payment]):
-        header = ["received at", "kind", "amount", "method", "reference", "invoice", "member", "email", "recorded by"]
-        rows = (
-            (
-                payment.received_at,
-                payment.get_kind_display(),
-                payment.signed_amount,
-                payment.get_method_display(),
-                payment.reference,
-                str(payment.invoice),
-                payment.invoice.member.full_name,
-                payment.invoice.member.user.email,
-                payment.recorded_by.get_full_name() if payment.recorded_by else "",
-            )
-            for payment in queryset.select_related("invoice__member__user", "recorded_by").order_by("received_at", "pk")
-        )
-        return adminkit.csv_response(f"payments-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
-
-
-# ---------------------------------------------------------------------------------------------
-# Cancelling classes and sessions settles what was billed for them
-# ---------------------------------------------------------------------------------------------
-
-
-class SettlingCancelMixin:
-    cancel_errors = (BillingError, SchedulingError)
-
-    def report_settlement(self, request, obj, settlement: services.Settlement) -> None:
-        if settlement.removed or settlement.credited:
-            self.message_user(request, f"{obj}: {settlement}.", messages.INFO)
-
-
-admin.site.unregister(GroupClass)
-admin.site.unregister(Booking)
-admin.site.unregister(PersonalTrainingSession)
-admin.site.unregister(ClassRegistration)
-
-
-@admin.register(GroupClass)
-class GroupClassAdmin(SettlingCancelMixin, operations_admin.GroupClassAdmin):
-    def cancel_one(self, request, group_class: GroupClass) -> None:
-        self.report_settlement(request, group_class, services.class_cancel_and_settle(group_class=group_class))
-
-
-@admin.register(Booking)
-class BookingAdmin(SettlingCancelMixin, operations_admin.BookingAdmin):
-    def cancel_one(self, request, booking: Booking) -> None:
-        self.check_cancel_allowed(request, booking)
-        self.report_settlement(request, booking, services.booking_cancel_and_settle(booking=booking))
-
-
-@admin.register(ClassRegistration)
-class ClassRegistrationAdmin(SettlingCancelMixin, operations_admin.ClassRegistrationAdmin):
-    def cancel_one(self, request, registration: ClassRegistration) -> None:
-        self.report_settlement(
-            request, registration, services.class_registration_cancel_and_settle(registration=registration)
-        )
-
-
-@admin.register(PersonalTrainingSession)
-class PersonalTrainingSessionAdmin(SettlingCancelMixin, operations_admin.PersonalTrainingSessionAdmin):
-    def cancel_one(self, request, session: PersonalTrainingSession) -> None:
-        self.report_settlement(request, session, services.pt_session_cancel_and_settle(session=session))

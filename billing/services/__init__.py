@@ -1,0 +1,33 @@
+"""Billing rules: memberships, invoice generation and lines, issuing, payments, refunds and voids, and settling
+what was billed for a cancelled place or session.
+
+Every write of billing goes through one of these functions; each refuses with a ``BillingError`` (a coded
+``ClubError``, see ``billing.errors``) and writes nothing then. The modules split the rules by sub-domain;
+callers import from here.
+"""
+
+from ..errors import BillingError
+from .generation import invoice_generate, invoice_generate_all
+from .invoices import invoice_create, invoice_issue, invoice_line_add, invoice_line_remove, invoice_void
+from .memberships import membership_end, membership_start
+from .payments import payment_record, payment_refund
+from .settlement import CANCELLED_CREDIT, Settlement, on_places_cancelled, settle_cancelled
+
+__all__ = [
+    "CANCELLED_CREDIT",
+    "BillingError",
+    "Settlement",
+    "invoice_create",
+    "invoice_generate",
+    "invoice_generate_all",
+    "invoice_issue",
+    "invoice_line_add",
+    "invoice_line_remove",
+    "invoice_void",
+    "membership_end",
+    "membership_start",
+    "on_places_cancelled",
+    "payment_record",
+    "payment_refund",
+    "settle_cancelled",
+]

@@ -1,0 +1,125 @@
+"""Settling the bill when a class place or a PT session is cancelled, whoever cancelled it.
+
+Operations cannot call billing (billing sits above it), so every cancellation service of operations sends
+``operations.events.places_cancelled`` inside its transaction, with the members concerned locked already.
+``on_places_cancelled`` (connected in ``BillingConfig.ready``) settles what was billed for what was cancelled:
+a line on a draft is removed; a line on an invoice already sent is credited on the member's draft for this
+month. It runs in the cancellation's transaction, so the cancellation and its settlement happen together or
+not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from clubsite.core.clock import club_today
+from clubsite.core.db import constraint_errors
+
+from ..errors import BillingError
+from ..models import Invoice, InvoiceLine
+from ._base import LINE_CONSTRAINTS, description
+
+#: The description of the credit for a line already invoiced when what it billed is cancelled.
+CANCELLED_CREDIT = "Credit for {description} (cancelled)"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What cancelling did to the bills: lines taken off drafts, and credits for lines already sent.
+
+    False when nothing had been billed, so a caller can write ``if settlement:``.
+    """
+
+    removed: int = 0
+    credited: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.credited)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.removed:
+            parts.append(f"{self.removed} unpaid line(s) removed from draft invoices")
+        if self.credited:
+            parts.append(f"{self.credited} line(s) already invoiced credited on this month's draft")
+        return "; ".join(parts) or "nothing had been billed"
+
+
+def _credit_draft(member_id: int, today: datetime.date) -> Invoice:
+    """The member's draft for this calendar month (club time), created when there is none; locked."""
+    first = today.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    draft = (
+        Invoice.objects.select_for_update()
+        .filter(member_id=member_id, status=Invoice.Status.DRAFT, period_start=first, period_end=last)
+        .order_by("id")
+        .first()
+    )
+    if draft is None:
+        draft = Invoice.objects.create(member_id=member_id, period_start=first, period_end=last)
+    return draft
+
+
+def _settle(lines: QuerySet[InvoiceLine]) -> Settlement:
+    """Remove the given lines where they sit on a draft; credit them where the invoice was already sent.
+
+    Callers hold the members' locks; the invoices are locked here (after the members: the lock order).
+    """
+    invoice_ids = sorted(set(lines.values_list("invoice_id", flat=True)))
+    if not invoice_ids:
+        return Settlement()
+    invoices = {
+        invoice.pk: invoice for invoice in Invoice.objects.select_for_update().filter(pk__in=invoice_ids).order_by("pk")
+    }
+    # Read again under the invoices' locks: a draft may have been issued or voided meanwhile.
+    current = list(lines.filter(voided=False).order_by("pk"))
+    on_drafts = [line.pk for line in current if invoices[line.invoice_id].status == Invoice.Status.DRAFT]
+    sent = [
+        line for line in current if invoices[line.invoice_id].status in (Invoice.Status.ISSUED, Invoice.Status.PAID)
+    ]
+    today = club_today()
+    with constraint_errors(LINE_CONSTRAINTS, BillingError):
+        InvoiceLine.objects.filter(pk__in=on_drafts).delete()
+        drafts: dict[int, Invoice] = {}
+        for line in sent:
+            member_id = invoices[line.invoice_id].member_id
+            if member_id not in drafts:
+                drafts[member_id] = _credit_draft(member_id, today)
+            InvoiceLine.objects.create(
+                invoice=drafts[member_id],
+                kind=InvoiceLine.Kind.CREDIT,
+                description=description(CANCELLED_CREDIT.format(description=line.description)),
+                quantity=line.quantity,
+                unit_price=-line.unit_price,
+            )
+    return Settlement(removed=len(on_drafts), credited=len(sent))
+
+
+def settle_cancelled(*, registration_ids: Iterable[int] = (), pt_session_ids: Iterable[int] = ()) -> Settlement:
+    """Settle the lines that billed these cancelled class registrations and PT sessions.
+
+    Run inside the cancellation's transaction, with the members concerned locked (operations does both).
+    """
+    registration_ids, pt_session_ids = tuple(registration_ids), tuple(pt_session_ids)
+    if not registration_ids and not pt_session_ids:
+        return Settlement()
+    billed = Q(kind=InvoiceLine.Kind.CLASS, class_registration_id__in=registration_ids) | Q(
+        kind=InvoiceLine.Kind.PT_SESSION, pt_session_id__in=pt_session_ids
+    )
+    return _settle(InvoiceLine.objects.filter(billed, voided=False))
+
+
+def on_places_cancelled(
+    sender: object,
+    *,
+    registration_ids: Iterable[int] = (),
+    pt_session_ids: Iterable[int] = (),
+    **kwargs: Any,
+) -> Settlement:
+    """The receiver of ``operations.events.places_cancelled``: what it returns is the cancellation's effect."""
+    return settle_cancelled(registration_ids=registration_ids, pt_session_ids=pt_session_ids)
