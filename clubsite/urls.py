@@ -14,7 +14,7 @@ admin.site.index_title = "Today at the club"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include("clubsite.accounts.urls")),
-    path("member/", include("members.urls")),
-    path("trainer/", include("trainers.urls")),
+    path("member/", include("members.portal.urls")),
+    path("trainer/", include("trainers.portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from clubsite import adminkit
+from clubsite.core.clock import club_today
 
+from .errors import MemberError
 from .models import FitnessGoal, HealthMetric, Member
 from .services import (
-    MemberError,
     goal_create,
     goal_deactivate,
     goal_update,
@@ -20,10 +20,6 @@ from .services import (
     member_update,
     metric_record,
 )
-
-
-class ServiceAdminForm(adminkit.ServiceAdminForm):
-    service_errors = (MemberError,)
 
 
 class FitnessGoalInline(admin.TabularInline):
@@ -62,7 +58,7 @@ class HealthMetricInline(admin.TabularInline):
         return False
 
 
-class MemberAddForm(ServiceAdminForm):
+class MemberAddForm(adminkit.ServiceAdminForm):
     """A new member and their sign-in account, together; they choose a password through 'forgot password'."""
 
     email = forms.EmailField()
@@ -85,7 +81,7 @@ class MemberAddForm(ServiceAdminForm):
         )
 
 
-class MemberChangeForm(ServiceAdminForm):
+class MemberChangeForm(adminkit.ServiceAdminForm):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
 
@@ -208,10 +204,10 @@ class MemberAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, adm
             )
             for member in queryset.select_related("user").order_by("user__last_name", "user__first_name", "pk")
         )
-        return adminkit.csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+        return adminkit.csv_response(f"members-{club_today():%Y-%m-%d}.csv", header, rows)
 
 
-class GoalAddForm(ServiceAdminForm):
+class GoalAddForm(adminkit.ServiceAdminForm):
     class Meta:
         model = FitnessGoal
         fields = ("member", "goal_type", "target_value", "unit", "target_date")
@@ -226,7 +222,7 @@ class GoalAddForm(ServiceAdminForm):
         )
 
 
-class GoalChangeForm(ServiceAdminForm):
+class GoalChangeForm(adminkit.ServiceAdminForm):
     class Meta:
         model = FitnessGoal
         fields = ("goal_type", "target_value", "unit", "target_date")
@@ -291,7 +287,7 @@ class FitnessGoalAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin
             self.message_user(request, f"{skipped} goal(s) were already inactive.", messages.WARNING)
 
 
-class HealthMetricForm(ServiceAdminForm):
+class HealthMetricForm(adminkit.ServiceAdminForm):
     """A new measurement, recorded by the service; a broken rule is one form error."""
 
     class Meta:

@@ -1,17 +1,20 @@
-"""Reads of members: name search for trainers and staff, a member's metric history, goals and dashboard."""
+"""Reads of members' own tables: name search for trainers and staff, a member's metric history and goals.
+
+What the member portal reads from other apps (classes, sessions, the bill) is in ``members.portal.selectors``.
+"""
 
 from __future__ import annotations
 
-import datetime
 import operator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
     DecimalField,
+    Expression,
     OuterRef,
     Prefetch,
     Q,
@@ -22,11 +25,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
-from django.utils import timezone
-
-from billing.selectors import member_outstanding_balance
-from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
-from operations.selectors import waitlist_place, with_seat_counts
 
 from .models import FitnessGoal, HealthMetric, Member
 
@@ -78,7 +76,8 @@ class LatestMetrics(NamedTuple):
         """How much ``field`` moved from the previous entry to the latest; None if either lacks it."""
         if self.latest is None or self.previous is None:
             return None
-        now, before = getattr(self.latest, field), getattr(self.previous, field)
+        now: Decimal | int | None = getattr(self.latest, field)
+        before: Decimal | int | None = getattr(self.previous, field)
         if now is None or before is None:
             return None
         return now - before
@@ -86,7 +85,7 @@ class LatestMetrics(NamedTuple):
 
 def latest_metrics(*, member: Member) -> LatestMetrics:
     """The latest and the previous measurement (either may be None), in one query."""
-    entries = list(metric_history(member=member)[:2])
+    entries: list[HealthMetric | None] = [*metric_history(member=member)[:2]]
     entries += [None] * (2 - len(entries))
     return LatestMetrics(latest=entries[0], previous=entries[1])
 
@@ -105,13 +104,13 @@ def metric_chart_entries(*, member: Member, limit: int = 120) -> list[HealthMetr
 # -- goals and their progress -------------------------------------------------------------------
 
 # Which measurement shows progress toward a goal, in which unit, and which way is forward.
-GOAL_TRACKING = {
+GOAL_TRACKING: dict[str, tuple[str, str, int]] = {
     FitnessGoal.GoalType.LOSE_WEIGHT: ("weight", "kg", -1),
     FitnessGoal.GoalType.GAIN_MUSCLE: ("weight", "kg", 1),
     FitnessGoal.GoalType.REDUCE_BODY_FAT: ("body_fat", "%", -1),
     FitnessGoal.GoalType.LOWER_RESTING_HEART_RATE: ("heart_rate", "bpm", -1),
 }
-_VALUE = DecimalField(max_digits=8, decimal_places=2)
+_VALUE: DecimalField[Decimal, Decimal] = DecimalField(max_digits=8, decimal_places=2)
 
 
 def _tracked_value(*, when: Q | None = None, first: bool = False) -> Subquery:
@@ -142,7 +141,7 @@ _TRACKED = reduce(
 )
 
 
-def _if_tracked(value) -> Case:
+def _if_tracked(value: Expression | Subquery) -> Case:
     return Case(When(_TRACKED, then=value), default=Value(None, output_field=_VALUE), output_field=_VALUE)
 
 
@@ -168,6 +167,7 @@ class GoalProgress:
     def percent(self) -> int | None:
         if not self.tracked or self.current_value is None:
             return None
+        assert self.start_value is not None  # tracked
         direction = GOAL_TRACKING[self.goal.goal_type][2]
         needed = (self.goal.target_value - self.start_value) * direction
         done = (self.current_value - self.start_value) * direction
@@ -203,102 +203,15 @@ def goals_with_progress(goals: QuerySet[FitnessGoal]) -> QuerySet[FitnessGoal]:
 
 def goal_progress_list(goals: QuerySet[FitnessGoal]) -> list[GoalProgress]:
     """The goals with their progress; one query."""
-    return [
-        GoalProgress(goal=goal, start_value=goal.start_value, current_value=goal.current_value)
-        for goal in goals_with_progress(goals)
-    ]
+    return [progress_of(goal) for goal in goals_with_progress(goals)]
+
+
+def progress_of(goal: FitnessGoal) -> GoalProgress:
+    """The progress of one goal read through ``goals_with_progress``; no query."""
+    annotated: Any = goal  # start_value and current_value are the query's annotations, not model fields
+    return GoalProgress(goal=goal, start_value=annotated.start_value, current_value=annotated.current_value)
 
 
 def member_goals(*, member: Member) -> QuerySet[FitnessGoal]:
     """Every goal of the member: active ones first, newest first, with progress annotations."""
     return goals_with_progress(FitnessGoal.objects.filter(member=member)).order_by("-is_active", "-created_at", "-id")
-
-
-# -- classes and sessions -----------------------------------------------------------------------
-
-LIVE_REGISTRATION = (ClassRegistration.Status.REGISTERED, ClassRegistration.Status.WAITLISTED)
-
-
-def with_waitlist_position(registrations: QuerySet[ClassRegistration]) -> QuerySet[ClassRegistration]:
-    """Annotate ``waitlist_position`` (1 = next to get a seat; None unless waitlisted) in the same query."""
-    return registrations.annotate(waitlist_position=waitlist_place())
-
-
-def class_with_seats(*, class_id: int) -> GroupClass | None:
-    """One class (whatever its date or status) with ``seats_left`` and ``waitlist_count``; one query."""
-    one_class = GroupClass.objects.filter(pk=class_id).select_related("booking__room", "booking__trainer__user")
-    return with_seat_counts(one_class).first()
-
-
-def member_class_registrations(*, member: Member, class_ids: list[int]) -> dict[int, ClassRegistration]:
-    """The member's live registration for each of these classes (by class id), with waitlist position; one query."""
-    if not class_ids:
-        return {}
-    registrations = with_waitlist_position(
-        ClassRegistration.objects.filter(member=member, group_class_id__in=class_ids, status__in=LIVE_REGISTRATION)
-    )
-    return {registration.group_class_id: registration for registration in registrations}
-
-
-def member_upcoming_registrations(
-    *, member: Member, until: datetime.datetime | None = None
-) -> QuerySet[ClassRegistration]:
-    """The member's seats and waitlist places in scheduled classes yet to start, soonest first."""
-    registrations = ClassRegistration.objects.filter(
-        member=member,
-        status__in=LIVE_REGISTRATION,
-        group_class__booking__status=Booking.Status.SCHEDULED,
-        group_class__booking__start_time__gt=timezone.now(),
-    )
-    if until is not None:
-        registrations = registrations.filter(group_class__booking__start_time__lt=until)
-    return (
-        with_waitlist_position(registrations)
-        .select_related("group_class__booking__room", "group_class__booking__trainer__user")
-        .order_by("group_class__booking__start_time", "id")
-    )
-
-
-def member_upcoming_sessions(
-    *, member: Member, until: datetime.datetime | None = None
-) -> QuerySet[PersonalTrainingSession]:
-    """The member's scheduled personal training sessions yet to start, soonest first."""
-    sessions = PersonalTrainingSession.objects.filter(
-        member=member, booking__status=Booking.Status.SCHEDULED, booking__start_time__gt=timezone.now()
-    )
-    if until is not None:
-        sessions = sessions.filter(booking__start_time__lt=until)
-    return sessions.select_related("booking__room", "booking__trainer__user").order_by("booking__start_time", "id")
-
-
-# -- the dashboard ------------------------------------------------------------------------------
-
-DASHBOARD_DAYS = 14
-
-
-@dataclass(frozen=True)
-class MemberDashboard:
-    metrics: LatestMetrics
-    goals: list[GoalProgress]
-    classes_attended: int
-    upcoming_classes: list[ClassRegistration]
-    upcoming_sessions: list[PersonalTrainingSession]
-    outstanding_balance: Decimal
-    days: int = DASHBOARD_DAYS
-
-
-def member_dashboard(*, member: Member) -> MemberDashboard:
-    """Everything the member's home page shows, in six queries whatever the amount of history."""
-    until = timezone.now() + datetime.timedelta(days=DASHBOARD_DAYS)
-    return MemberDashboard(
-        metrics=latest_metrics(member=member),
-        goals=goal_progress_list(
-            FitnessGoal.objects.filter(member=member, is_active=True).order_by("-created_at", "-id")
-        ),
-        classes_attended=ClassRegistration.objects.filter(
-            member=member, status=ClassRegistration.Status.ATTENDED
-        ).count(),
-        upcoming_classes=list(member_upcoming_registrations(member=member, until=until)),
-        upcoming_sessions=list(member_upcoming_sessions(member=member, until=until)),
-        outstanding_balance=member_outstanding_balance(member=member),
-    )

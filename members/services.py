@@ -10,68 +10,32 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from clubsite.accounts.services import NAME_REQUIRED, NAME_TOO_LONG, AccountError, user_create
-from clubsite.db import constraint_errors
+from clubsite.accounts.services import clean_names, user_create
+from clubsite.core.clock import club_time, club_today, club_zone
+from clubsite.core.db import constraint_errors
 
+from .errors import (
+    CLOCK_SKEW,
+    GOAL_HORIZON_YEARS,
+    GOAL_TARGET_MAX,
+    MAX_AGE,
+    MIN_AGE,
+    PHONE_DIGITS,
+    UNIT_MAX_LENGTH,
+    MemberError,
+)
 from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, FitnessGoal, HealthMetric, Member
-
-
-class MemberError(Exception):
-    """A member's profile, goal or metric could not be saved; the message says why."""
-
-
-MIN_AGE, MAX_AGE = 13, 120
-PHONE_DIGITS = (7, 15)
-NAME_MAX_LENGTH = 150
-GOAL_TARGET_MAX = Decimal("10000")
-GOAL_HORIZON_YEARS = 10
-UNIT_MAX_LENGTH = 16
-# A device clock a little ahead of ours must not make a just-taken reading look like the future.
-CLOCK_SKEW = datetime.timedelta(minutes=1)
-
-MEMBER_REQUIRED = "Choose a member."
-MEMBER_NOT_FOUND = "This member no longer exists."
-BIRTH_DATE_REQUIRED = "Enter your date of birth."
-BIRTH_DATE_FUTURE = "The date of birth cannot be in the future."
-AGE_OUT_OF_RANGE = f"Members must be between {MIN_AGE} and {MAX_AGE} years old."
-GENDER_INVALID = "Choose one of the listed genders."
-PHONE_INVALID = (
-    f"Enter a phone number of {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits; spaces, +, - and parentheses are allowed."
-)
-
-GOAL_REQUIRED = "Choose a goal."
-GOAL_NOT_FOUND = "This goal no longer exists."
-GOAL_TYPE_INVALID = "Choose one of the listed goal types."
-GOAL_TARGET_INVALID = f"The target must be a number greater than 0 and at most {GOAL_TARGET_MAX}."
-GOAL_UNIT_REQUIRED = "Enter the unit of the target (kg, %, bpm, km, minutes…)."
-GOAL_UNIT_TOO_LONG = f"The unit can be at most {UNIT_MAX_LENGTH} characters long."
-GOAL_DATE_INVALID = "Enter a valid target date."
-GOAL_DATE_PAST = "The target date cannot be in the past."
-GOAL_DATE_TOO_FAR = f"The target date must be within {GOAL_HORIZON_YEARS} years."
-GOAL_INACTIVE = "This goal is no longer active; set a new goal instead."
-GOAL_ALREADY_INACTIVE = "This goal is already inactive."
-
-METRIC_EMPTY = "Enter at least one of weight, heart rate or body fat."
-WEIGHT_OUT_OF_RANGE = f"Weight must be a number between {WEIGHT_RANGE[0]} and {WEIGHT_RANGE[1]} kg."
-HEART_RATE_OUT_OF_RANGE = (
-    f"Heart rate must be a whole number between {HEART_RATE_RANGE[0]} and {HEART_RATE_RANGE[1]} bpm."
-)
-BODY_FAT_OUT_OF_RANGE = f"Body fat must be a number between {BODY_FAT_RANGE[0]} and {BODY_FAT_RANGE[1]} %."
-METRIC_TIME_INVALID = "Enter a valid date and time for the measurement."
-METRIC_TIME_FUTURE = "A measurement cannot be recorded in the future."
-METRIC_TIME_BEFORE_BIRTH = "A measurement cannot be dated before the member's date of birth."
-METRIC_IS_HISTORY = "Health metrics are history and cannot be changed; record a new entry instead."
 
 _PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
 
 METRIC_CONSTRAINTS = {
-    "members_healthmetric_some_value": METRIC_EMPTY,
-    "members_healthmetric_weight_range": WEIGHT_OUT_OF_RANGE,
-    "members_healthmetric_heart_rate_range": HEART_RATE_OUT_OF_RANGE,
-    "members_healthmetric_body_fat_range": BODY_FAT_OUT_OF_RANGE,
-    "members_healthmetric_append_only": METRIC_IS_HISTORY,
+    "members_healthmetric_some_value": "metric_empty",
+    "members_healthmetric_weight_range": "weight_out_of_range",
+    "members_healthmetric_heart_rate_range": "heart_rate_out_of_range",
+    "members_healthmetric_body_fat_range": "body_fat_out_of_range",
+    "members_healthmetric_append_only": "metric_is_history",
 }
-GOAL_CONSTRAINTS = {"members_fitnessgoal_target_positive": GOAL_TARGET_INVALID}
+GOAL_CONSTRAINTS = {"members_fitnessgoal_target_positive": "goal_target_invalid"}
 
 
 # -- members ------------------------------------------------------------------------------------
@@ -90,10 +54,8 @@ def member_create(
     """Sign up: the user account and its member profile are created together or not at all."""
     profile = _clean_profile(date_of_birth=date_of_birth, gender=gender, phone=phone)
     with transaction.atomic():
-        try:
-            user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
-        except AccountError as error:
-            raise MemberError(str(error)) from error
+        # An AccountError (email taken or invalid, a name missing) is a ClubError of its own: it goes up as it is.
+        user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
         with constraint_errors({}, MemberError):
             return Member.objects.create(user=user, **profile)
 
@@ -108,7 +70,7 @@ def member_update(
     phone: str,
 ) -> Member:
     """Change a member's name and profile; the sign-in email is not changed here."""
-    names = _clean_names(first_name=first_name, last_name=last_name)
+    names = clean_names(first_name=first_name, last_name=last_name)
     profile = _clean_profile(date_of_birth=date_of_birth, gender=gender, phone=phone)
     with transaction.atomic():
         locked = _lock_member(member)
@@ -156,7 +118,7 @@ def goal_update(
     with transaction.atomic():
         locked = _lock_goal(goal)
         if not locked.is_active:
-            raise MemberError(GOAL_INACTIVE)
+            raise MemberError("goal_inactive")
         # An overdue goal can still have its target value corrected without inventing a new date.
         if target_date is not None and target_date != locked.target_date:
             _check_goal_date(target_date)
@@ -173,7 +135,7 @@ def goal_deactivate(*, goal: FitnessGoal) -> FitnessGoal:
     with transaction.atomic():
         locked = _lock_goal(goal)
         if not locked.is_active:
-            raise MemberError(GOAL_ALREADY_INACTIVE)
+            raise MemberError("goal_already_inactive")
         locked.is_active = False
         locked.save(update_fields=["is_active"])
     return locked
@@ -214,12 +176,12 @@ def metric_values(
     Writes nothing: forms (the admin's add form) call it to show the same messages as a field error.
     """
     if member is None:
-        raise MemberError(MEMBER_REQUIRED)
-    weight = _decimal_in(weight, WEIGHT_RANGE, places=Decimal("0.1"), message=WEIGHT_OUT_OF_RANGE)
-    heart_rate = _whole_number_in(heart_rate, HEART_RATE_RANGE, message=HEART_RATE_OUT_OF_RANGE)
-    body_fat = _decimal_in(body_fat, BODY_FAT_RANGE, places=Decimal("0.1"), message=BODY_FAT_OUT_OF_RANGE)
+        raise MemberError("member_required")
+    weight = _decimal_in(weight, WEIGHT_RANGE, places=Decimal("0.1"), code="weight_out_of_range")
+    heart_rate = _whole_number_in(heart_rate, HEART_RATE_RANGE, code="heart_rate_out_of_range")
+    body_fat = _decimal_in(body_fat, BODY_FAT_RANGE, places=Decimal("0.1"), code="body_fat_out_of_range")
     if weight is None and heart_rate is None and body_fat is None:
-        raise MemberError(METRIC_EMPTY)
+        raise MemberError("metric_empty")
     when = _clean_recorded_at(recorded_at)
     _check_not_before_birth(when, member)
     return {"weight": weight, "heart_rate": heart_rate, "body_fat": body_fat, "recorded_at": when}
@@ -230,49 +192,40 @@ def metric_values(
 
 def _lock_member(member: Member | None) -> Member:
     if member is None or member.pk is None:
-        raise MemberError(MEMBER_REQUIRED)
+        raise MemberError("member_required")
     try:
         # of=("self",): the member row is the lock; the joined user row is only read.
         return Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     except Member.DoesNotExist as error:
-        raise MemberError(MEMBER_NOT_FOUND) from error
+        raise MemberError("member_not_found") from error
 
 
 def _lock_goal(goal: FitnessGoal | None) -> FitnessGoal:
     if goal is None or goal.pk is None:
-        raise MemberError(GOAL_REQUIRED)
+        raise MemberError("goal_required")
     # The Member row first (the project's lock order), then the goal.
     member_id = FitnessGoal.objects.filter(pk=goal.pk).values_list("member_id", flat=True).first()
     if member_id is None:
-        raise MemberError(GOAL_NOT_FOUND)
+        raise MemberError("goal_not_found")
     list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
     try:
         return FitnessGoal.objects.select_for_update().get(pk=goal.pk)
     except FitnessGoal.DoesNotExist as error:
-        raise MemberError(GOAL_NOT_FOUND) from error
-
-
-def _clean_names(*, first_name: str, last_name: str) -> tuple[str, str]:
-    first, last = (first_name or "").strip(), (last_name or "").strip()
-    if not first or not last:
-        raise MemberError(NAME_REQUIRED)
-    if len(first) > NAME_MAX_LENGTH or len(last) > NAME_MAX_LENGTH:
-        raise MemberError(NAME_TOO_LONG)
-    return first, last
+        raise MemberError("goal_not_found") from error
 
 
 def _clean_profile(*, date_of_birth: datetime.date | None, gender: str, phone: str) -> dict[str, Any]:
     if date_of_birth is None:
-        raise MemberError(BIRTH_DATE_REQUIRED)
+        raise MemberError("birth_date_required")
     if isinstance(date_of_birth, datetime.datetime) or not isinstance(date_of_birth, datetime.date):
-        raise MemberError(BIRTH_DATE_REQUIRED)
-    today = timezone.localdate()
+        raise MemberError("birth_date_required")
+    today = club_today()
     if date_of_birth > today:
-        raise MemberError(BIRTH_DATE_FUTURE)
+        raise MemberError("birth_date_future")
     if not MIN_AGE <= _age(date_of_birth, today) <= MAX_AGE:
-        raise MemberError(AGE_OUT_OF_RANGE)
+        raise MemberError("age_out_of_range")
     if gender not in Member.Gender.values:
-        raise MemberError(GENDER_INVALID)
+        raise MemberError("gender_invalid")
     return {"date_of_birth": date_of_birth, "gender": gender, "phone": _clean_phone(phone)}
 
 
@@ -285,40 +238,40 @@ def _clean_phone(phone: str | None) -> str:
     if not phone:
         return ""
     digits = sum(character.isdigit() for character in phone)
-    max_length = Member._meta.get_field("phone").max_length
+    max_length = Member._meta.get_field("phone").max_length or 0
     if (
         not _PHONE_CHARACTERS.fullmatch(phone)
         or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
         or len(phone) > max_length
     ):
-        raise MemberError(PHONE_INVALID)
+        raise MemberError("phone_invalid")
     return phone
 
 
 def _clean_goal(*, goal_type: str, target_value: Decimal | int | str, unit: str) -> dict[str, Any]:
     if goal_type not in FitnessGoal.GoalType.values:
-        raise MemberError(GOAL_TYPE_INVALID)
+        raise MemberError("goal_type_invalid")
     target = _decimal_in(
-        target_value, (Decimal("0.01"), GOAL_TARGET_MAX), places=Decimal("0.01"), message=GOAL_TARGET_INVALID
+        target_value, (Decimal("0.01"), GOAL_TARGET_MAX), places=Decimal("0.01"), code="goal_target_invalid"
     )
     if target is None:
-        raise MemberError(GOAL_TARGET_INVALID)
+        raise MemberError("goal_target_invalid")
     unit = (unit or "").strip()
     if not unit:
-        raise MemberError(GOAL_UNIT_REQUIRED)
+        raise MemberError("goal_unit_required")
     if len(unit) > UNIT_MAX_LENGTH:
-        raise MemberError(GOAL_UNIT_TOO_LONG)
+        raise MemberError("goal_unit_too_long")
     return {"goal_type": goal_type, "target_value": target, "unit": unit}
 
 
 def _check_goal_date(target_date: datetime.date) -> None:
     if isinstance(target_date, datetime.datetime) or not isinstance(target_date, datetime.date):
-        raise MemberError(GOAL_DATE_INVALID)
-    today = timezone.localdate()
+        raise MemberError("goal_date_invalid")
+    today = club_today()
     if target_date < today:
-        raise MemberError(GOAL_DATE_PAST)
+        raise MemberError("goal_date_past")
     if target_date > _years_after(today, GOAL_HORIZON_YEARS):
-        raise MemberError(GOAL_DATE_TOO_FAR)
+        raise MemberError("goal_date_too_far")
 
 
 def _years_after(day: datetime.date, years: int) -> datetime.date:
@@ -333,55 +286,55 @@ def _clean_recorded_at(recorded_at: datetime.datetime | None) -> datetime.dateti
     if recorded_at is None:
         return now
     if not isinstance(recorded_at, datetime.datetime):
-        raise MemberError(METRIC_TIME_INVALID)
+        raise MemberError("metric_time_invalid")
     if timezone.is_naive(recorded_at):
         # A time typed without a zone is a time on the club's clock.
-        recorded_at = timezone.make_aware(recorded_at, timezone.get_default_timezone())
+        recorded_at = timezone.make_aware(recorded_at, club_zone())
     if recorded_at > now + CLOCK_SKEW:
-        raise MemberError(METRIC_TIME_FUTURE)
+        raise MemberError("metric_time_future")
     return recorded_at
 
 
 def _check_not_before_birth(when: datetime.datetime, member: Member) -> None:
-    local_day = timezone.localtime(when, timezone.get_default_timezone()).date()
+    local_day = club_time(when).date()
     if local_day < member.date_of_birth:
-        raise MemberError(METRIC_TIME_BEFORE_BIRTH)
+        raise MemberError("metric_time_before_birth")
 
 
 def _decimal_in(
-    value: Decimal | int | float | str | None, bounds: tuple[Decimal, Decimal], *, places: Decimal, message: str
+    value: Decimal | int | float | str | None, bounds: tuple[Decimal, Decimal], *, places: Decimal, code: str
 ) -> Decimal | None:
     """``value`` as a Decimal rounded to ``places`` within ``bounds``; None and "" stay None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise MemberError(message)
+        raise MemberError(code)
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError) as error:
-        raise MemberError(message) from error
+        raise MemberError(code) from error
     if not number.is_finite():
-        raise MemberError(message)
+        raise MemberError(code)
     try:
         number = number.quantize(places, rounding=ROUND_HALF_UP)
     except InvalidOperation as error:  # too many digits to round (1e400): far out of any range
-        raise MemberError(message) from error
+        raise MemberError(code) from error
     if not bounds[0] <= number <= bounds[1]:
-        raise MemberError(message)
+        raise MemberError(code)
     return number
 
 
-def _whole_number_in(value: int | Decimal | str | None, bounds: tuple[int, int], *, message: str) -> int | None:
+def _whole_number_in(value: int | Decimal | str | None, bounds: tuple[int, int], *, code: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise MemberError(message)
+        raise MemberError(code)
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError) as error:
-        raise MemberError(message) from error
+        raise MemberError(code) from error
     if not number.is_finite() or number != number.to_integral_value():
-        raise MemberError(message)
+        raise MemberError(code)
     if not bounds[0] <= number <= bounds[1]:
-        raise MemberError(message)
+        raise MemberError(code)
     return int(number)

@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 
-from clubsite.db import TsTzRange
+from clubsite.core.db import TsTzRange
 
 
 class Trainer(models.Model):

@@ -11,10 +11,8 @@ from clubsite.accounts.tests.factories import UserFactory
 from members.models import FitnessGoal
 from members.tests.factories import FitnessGoalFactory
 from operations.models import Booking, ClassRegistration
-from operations.tests.factories import ClassRegistrationFactory, PersonalTrainingSessionFactory
+from operations.tests.factories import ClassRegistrationFactory, PersonalTrainingSessionFactory, local_time
 from trainers.tests.factories import TrainerFactory
-
-from .portal import local_time
 
 PAGES = [
     ("members:dashboard", {}),

@@ -7,20 +7,17 @@ import pytest
 from django.utils import timezone
 
 from members.models import FitnessGoal
-from members.selectors import (
+from members.portal.selectors import (
     class_with_seats,
-    goal_progress_list,
     member_class_registrations,
     member_dashboard,
     member_upcoming_registrations,
-    metric_chart_entries,
 )
+from members.selectors import goal_progress_list, metric_chart_entries
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.models import Booking, ClassRegistration
 from operations.selectors import waitlist_position
-from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory
-
-from .portal import local_time
+from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, local_time
 
 NOW = timezone.now
 

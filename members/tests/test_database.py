@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from clubsite.db import violated_constraint
+from clubsite.core.db import violated_constraint
 from members.models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, HealthMetric, LatestHealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 

@@ -9,13 +9,16 @@ from django.utils import timezone
 
 from billing.services import invoice_issue, payment_record
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory
-from members.selectors import member_dashboard
+from members.portal.selectors import member_dashboard
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory
 from operations.models import ClassRegistration
-from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, PersonalTrainingSessionFactory
+from operations.tests.factories import (
+    ClassRegistrationFactory,
+    GroupClassFactory,
+    PersonalTrainingSessionFactory,
+    local_time,
+)
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
-
-from .portal import local_time
 
 # Every page: the session, the user, the member profile and the header's trainer check.
 BASE = 4

@@ -4,16 +4,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from clubsite.accounts.errors import AccountError
 from clubsite.accounts.models import User
-from clubsite.accounts.services import EMAIL_INVALID, EMAIL_TAKEN
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.core.errors import ClubError
 from clubsite.testing import sign_in
 from members import services
+from members.errors import MemberError
 from members.models import FitnessGoal, HealthMetric, Member
-from members.services import MemberError
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 
 PASSWORD = "a-long-enough-secret"
+# What accounts decides for every person (the email and the names); members decide the rest.
+ACCOUNT_CODES = {"email_invalid", "email_taken", "name_required", "name_too_long"}
 
 
 def _years_ago(years: int) -> datetime.date:
@@ -37,10 +40,13 @@ def _sign_up(**overrides) -> Member:
     return services.member_create(**arguments)
 
 
-def _assert_refused(call, message):
-    with pytest.raises(MemberError) as raised:
+def _assert_refused(call, code: str) -> ClubError:
+    """The call is refused with ``code`` (a MemberError, or an AccountError for the email and the names)."""
+    with pytest.raises(ClubError) as raised:
         call()
-    assert str(raised.value) == message
+    assert raised.value.code == code
+    assert type(raised.value) is (AccountError if code in ACCOUNT_CODES else MemberError)
+    return raised.value
 
 
 # -- member_create -------------------------------------------------------------------------------
@@ -73,28 +79,28 @@ def test_member_create_accepts_the_age_limits(years):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "code"),
     [
-        ({"email": "ann-at-club.test"}, EMAIL_INVALID),
-        ({"first_name": " "}, services.NAME_REQUIRED),
-        ({"last_name": "L" * 151}, services.NAME_TOO_LONG),
-        ({"date_of_birth": None}, services.BIRTH_DATE_REQUIRED),
-        ({"date_of_birth": "1990-05-17"}, services.BIRTH_DATE_REQUIRED),
-        ({"date_of_birth": timezone.localdate() + datetime.timedelta(days=1)}, services.BIRTH_DATE_FUTURE),
-        ({"date_of_birth": _years_ago(13) + datetime.timedelta(days=1)}, services.AGE_OUT_OF_RANGE),
-        ({"date_of_birth": _years_ago(121)}, services.AGE_OUT_OF_RANGE),
-        ({"date_of_birth": datetime.date(1800, 1, 1)}, services.AGE_OUT_OF_RANGE),
-        ({"gender": "robot"}, services.GENDER_INVALID),
-        ({"phone": "123456"}, services.PHONE_INVALID),
-        ({"phone": "1234567890123456"}, services.PHONE_INVALID),
-        ({"phone": "07700 900123 ext. 4"}, services.PHONE_INVALID),
-        ({"phone": "0770O 900123"}, services.PHONE_INVALID),
-        ({"phone": "1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6"}, services.PHONE_INVALID),
-        ({"phone": "0" + " " * 30 + "7700900"}, services.PHONE_INVALID),
+        ({"email": "ann-at-club.test"}, "email_invalid"),
+        ({"first_name": " "}, "name_required"),
+        ({"last_name": "L" * 151}, "name_too_long"),
+        ({"date_of_birth": None}, "birth_date_required"),
+        ({"date_of_birth": "1990-05-17"}, "birth_date_required"),
+        ({"date_of_birth": timezone.localdate() + datetime.timedelta(days=1)}, "birth_date_future"),
+        ({"date_of_birth": _years_ago(13) + datetime.timedelta(days=1)}, "age_out_of_range"),
+        ({"date_of_birth": _years_ago(121)}, "age_out_of_range"),
+        ({"date_of_birth": datetime.date(1800, 1, 1)}, "age_out_of_range"),
+        ({"gender": "robot"}, "gender_invalid"),
+        ({"phone": "123456"}, "phone_invalid"),
+        ({"phone": "1234567890123456"}, "phone_invalid"),
+        ({"phone": "07700 900123 ext. 4"}, "phone_invalid"),
+        ({"phone": "0770O 900123"}, "phone_invalid"),
+        ({"phone": "1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6"}, "phone_invalid"),
+        ({"phone": "0" + " " * 30 + "7700900"}, "phone_invalid"),
     ],
 )
-def test_member_create_refuses_bad_input_and_writes_nothing(overrides, message):
-    _assert_refused(lambda: _sign_up(**overrides), message)
+def test_member_create_refuses_bad_input_and_writes_nothing(overrides, code):
+    _assert_refused(lambda: _sign_up(**overrides), code)
 
     assert not User.objects.exists()
     assert not Member.objects.exists()
@@ -104,7 +110,7 @@ def test_member_create_refuses_bad_input_and_writes_nothing(overrides, message):
 def test_member_create_refuses_a_taken_email_in_another_case_and_writes_nothing():
     _sign_up(email="Ann@club.test")
 
-    _assert_refused(lambda: _sign_up(email="ann@CLUB.TEST", first_name="Other"), EMAIL_TAKEN)
+    _assert_refused(lambda: _sign_up(email="ann@CLUB.TEST", first_name="Other"), "email_taken")
 
     assert User.objects.count() == 1
     assert Member.objects.count() == 1
@@ -141,22 +147,22 @@ def test_member_update_changes_the_name_and_profile():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "code"),
     [
-        ({"member": None}, services.MEMBER_REQUIRED),
-        ({"last_name": ""}, services.NAME_REQUIRED),
-        ({"first_name": "B" * 151}, services.NAME_TOO_LONG),
-        ({"date_of_birth": timezone.localdate() + datetime.timedelta(days=3)}, services.BIRTH_DATE_FUTURE),
-        ({"date_of_birth": _years_ago(5)}, services.AGE_OUT_OF_RANGE),
-        ({"gender": ""}, services.GENDER_INVALID),
-        ({"phone": "call me"}, services.PHONE_INVALID),
+        ({"member": None}, "member_required"),
+        ({"last_name": ""}, "name_required"),
+        ({"first_name": "B" * 151}, "name_too_long"),
+        ({"date_of_birth": timezone.localdate() + datetime.timedelta(days=3)}, "birth_date_future"),
+        ({"date_of_birth": _years_ago(5)}, "age_out_of_range"),
+        ({"gender": ""}, "gender_invalid"),
+        ({"phone": "call me"}, "phone_invalid"),
     ],
 )
-def test_member_update_refuses_bad_input_and_changes_nothing(overrides, message):
+def test_member_update_refuses_bad_input_and_changes_nothing(overrides, code):
     member = MemberFactory(user__first_name="Ann", user__last_name="Lee", phone="07700 900123")
     before = (member.date_of_birth, member.gender)
 
-    _assert_refused(lambda: _update(**{"member": member, **overrides}), message)
+    _assert_refused(lambda: _update(**{"member": member, **overrides}), code)
 
     member.refresh_from_db()
     member.user.refresh_from_db()
@@ -169,7 +175,7 @@ def test_member_update_of_a_deleted_member_says_so():
     member = MemberFactory()
     Member.objects.filter(pk=member.pk).delete()
 
-    _assert_refused(lambda: _update(member=member), services.MEMBER_NOT_FOUND)
+    _assert_refused(lambda: _update(member=member), "member_not_found")
 
 
 # -- goals ---------------------------------------------------------------------------------------
@@ -209,30 +215,30 @@ def test_goal_create_accepts_no_target_date_and_today():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "code"),
     [
-        ({"member": None}, services.MEMBER_REQUIRED),
-        ({"goal_type": "fly"}, services.GOAL_TYPE_INVALID),
-        ({"target_value": 0}, services.GOAL_TARGET_INVALID),
-        ({"target_value": Decimal("-5")}, services.GOAL_TARGET_INVALID),
-        ({"target_value": Decimal("0.001")}, services.GOAL_TARGET_INVALID),
-        ({"target_value": Decimal("10000.01")}, services.GOAL_TARGET_INVALID),
-        ({"target_value": Decimal("NaN")}, services.GOAL_TARGET_INVALID),
-        ({"target_value": "Infinity"}, services.GOAL_TARGET_INVALID),
-        ({"target_value": "lots"}, services.GOAL_TARGET_INVALID),
-        ({"target_value": None}, services.GOAL_TARGET_INVALID),
-        ({"target_value": True}, services.GOAL_TARGET_INVALID),
-        ({"unit": "  "}, services.GOAL_UNIT_REQUIRED),
-        ({"unit": "k" * 17}, services.GOAL_UNIT_TOO_LONG),
-        ({"target_date": timezone.localdate() - datetime.timedelta(days=1)}, services.GOAL_DATE_PAST),
-        ({"target_date": timezone.localdate() + datetime.timedelta(days=3700)}, services.GOAL_DATE_TOO_FAR),
-        ({"target_date": "2030-01-01"}, services.GOAL_DATE_INVALID),
+        ({"member": None}, "member_required"),
+        ({"goal_type": "fly"}, "goal_type_invalid"),
+        ({"target_value": 0}, "goal_target_invalid"),
+        ({"target_value": Decimal("-5")}, "goal_target_invalid"),
+        ({"target_value": Decimal("0.001")}, "goal_target_invalid"),
+        ({"target_value": Decimal("10000.01")}, "goal_target_invalid"),
+        ({"target_value": Decimal("NaN")}, "goal_target_invalid"),
+        ({"target_value": "Infinity"}, "goal_target_invalid"),
+        ({"target_value": "lots"}, "goal_target_invalid"),
+        ({"target_value": None}, "goal_target_invalid"),
+        ({"target_value": True}, "goal_target_invalid"),
+        ({"unit": "  "}, "goal_unit_required"),
+        ({"unit": "k" * 17}, "goal_unit_too_long"),
+        ({"target_date": timezone.localdate() - datetime.timedelta(days=1)}, "goal_date_past"),
+        ({"target_date": timezone.localdate() + datetime.timedelta(days=3700)}, "goal_date_too_far"),
+        ({"target_date": "2030-01-01"}, "goal_date_invalid"),
     ],
 )
-def test_goal_create_refuses_bad_input_and_writes_nothing(overrides, message):
+def test_goal_create_refuses_bad_input_and_writes_nothing(overrides, code):
     member = MemberFactory()
 
-    _assert_refused(lambda: _goal(**{"member": member, **overrides}), message)
+    _assert_refused(lambda: _goal(**{"member": member, **overrides}), code)
 
     assert not FitnessGoal.objects.exists()
 
@@ -273,7 +279,7 @@ def test_goal_update_keeps_an_overdue_target_date_but_refuses_a_new_past_one():
     assert (goal.target_value, goal.target_date) == (Decimal("70.00"), overdue)
 
     _assert_refused(
-        lambda: _update_goal(goal=goal, target_date=overdue - datetime.timedelta(days=1)), services.GOAL_DATE_PAST
+        lambda: _update_goal(goal=goal, target_date=overdue - datetime.timedelta(days=1)), "goal_date_past"
     )
     goal.refresh_from_db()
     assert goal.target_date == overdue
@@ -281,19 +287,19 @@ def test_goal_update_keeps_an_overdue_target_date_but_refuses_a_new_past_one():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "code"),
     [
-        ({"goal": None}, services.GOAL_REQUIRED),
-        ({"goal_type": "nap"}, services.GOAL_TYPE_INVALID),
-        ({"target_value": Decimal("-1")}, services.GOAL_TARGET_INVALID),
-        ({"unit": ""}, services.GOAL_UNIT_REQUIRED),
-        ({"target_date": timezone.localdate() - datetime.timedelta(days=1)}, services.GOAL_DATE_PAST),
+        ({"goal": None}, "goal_required"),
+        ({"goal_type": "nap"}, "goal_type_invalid"),
+        ({"target_value": Decimal("-1")}, "goal_target_invalid"),
+        ({"unit": ""}, "goal_unit_required"),
+        ({"target_date": timezone.localdate() - datetime.timedelta(days=1)}, "goal_date_past"),
     ],
 )
-def test_goal_update_refuses_bad_input_and_changes_nothing(overrides, message):
+def test_goal_update_refuses_bad_input_and_changes_nothing(overrides, code):
     goal = FitnessGoalFactory(target_value=Decimal("75.00"), unit="kg")
 
-    _assert_refused(lambda: _update_goal(**{"goal": goal, **overrides}), message)
+    _assert_refused(lambda: _update_goal(**{"goal": goal, **overrides}), code)
 
     goal.refresh_from_db()
     assert (goal.goal_type, goal.target_value, goal.unit) == (FitnessGoal.GoalType.LOSE_WEIGHT, Decimal("75.00"), "kg")
@@ -303,7 +309,7 @@ def test_goal_update_refuses_bad_input_and_changes_nothing(overrides, message):
 def test_goal_update_refuses_an_inactive_goal():
     goal = FitnessGoalFactory(is_active=False, target_value=Decimal("75.00"))
 
-    _assert_refused(lambda: _update_goal(goal=goal), services.GOAL_INACTIVE)
+    _assert_refused(lambda: _update_goal(goal=goal), "goal_inactive")
 
     goal.refresh_from_db()
     assert goal.target_value == Decimal("75.00")
@@ -314,7 +320,7 @@ def test_goal_update_of_a_deleted_goal_says_so():
     goal = FitnessGoalFactory()
     FitnessGoal.objects.filter(pk=goal.pk).delete()
 
-    _assert_refused(lambda: _update_goal(goal=goal), services.GOAL_NOT_FOUND)
+    _assert_refused(lambda: _update_goal(goal=goal), "goal_not_found")
 
 
 @pytest.mark.django_db
@@ -325,8 +331,8 @@ def test_goal_deactivate_retires_the_goal_once():
 
     goal.refresh_from_db()
     assert not goal.is_active
-    _assert_refused(lambda: services.goal_deactivate(goal=goal), services.GOAL_ALREADY_INACTIVE)
-    _assert_refused(lambda: services.goal_deactivate(goal=None), services.GOAL_REQUIRED)
+    _assert_refused(lambda: services.goal_deactivate(goal=goal), "goal_already_inactive")
+    _assert_refused(lambda: services.goal_deactivate(goal=None), "goal_required")
     assert FitnessGoal.objects.count() == 1
 
 
@@ -388,29 +394,29 @@ def test_metric_record_reads_a_naive_time_on_the_club_clock():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("values", "message"),
+    ("values", "code"),
     [
-        ({}, services.METRIC_EMPTY),
-        ({"weight": None, "heart_rate": "", "body_fat": None}, services.METRIC_EMPTY),
-        ({"weight": Decimal("19.9")}, services.WEIGHT_OUT_OF_RANGE),
-        ({"weight": 401}, services.WEIGHT_OUT_OF_RANGE),
-        ({"weight": -70}, services.WEIGHT_OUT_OF_RANGE),
-        ({"weight": "heavy"}, services.WEIGHT_OUT_OF_RANGE),
-        ({"weight": Decimal("Infinity")}, services.WEIGHT_OUT_OF_RANGE),
-        ({"heart_rate": 24}, services.HEART_RATE_OUT_OF_RANGE),
-        ({"heart_rate": 251}, services.HEART_RATE_OUT_OF_RANGE),
-        ({"heart_rate": Decimal("60.5")}, services.HEART_RATE_OUT_OF_RANGE),
-        ({"heart_rate": True}, services.HEART_RATE_OUT_OF_RANGE),
-        ({"body_fat": Decimal("1.9")}, services.BODY_FAT_OUT_OF_RANGE),
-        ({"body_fat": 76}, services.BODY_FAT_OUT_OF_RANGE),
-        ({"weight": 70, "body_fat": 90}, services.BODY_FAT_OUT_OF_RANGE),
-        ({"weight": 70, "recorded_at": "yesterday"}, services.METRIC_TIME_INVALID),
+        ({}, "metric_empty"),
+        ({"weight": None, "heart_rate": "", "body_fat": None}, "metric_empty"),
+        ({"weight": Decimal("19.9")}, "weight_out_of_range"),
+        ({"weight": 401}, "weight_out_of_range"),
+        ({"weight": -70}, "weight_out_of_range"),
+        ({"weight": "heavy"}, "weight_out_of_range"),
+        ({"weight": Decimal("Infinity")}, "weight_out_of_range"),
+        ({"heart_rate": 24}, "heart_rate_out_of_range"),
+        ({"heart_rate": 251}, "heart_rate_out_of_range"),
+        ({"heart_rate": Decimal("60.5")}, "heart_rate_out_of_range"),
+        ({"heart_rate": True}, "heart_rate_out_of_range"),
+        ({"body_fat": Decimal("1.9")}, "body_fat_out_of_range"),
+        ({"body_fat": 76}, "body_fat_out_of_range"),
+        ({"weight": 70, "body_fat": 90}, "body_fat_out_of_range"),
+        ({"weight": 70, "recorded_at": "yesterday"}, "metric_time_invalid"),
     ],
 )
-def test_metric_record_refuses_bad_values_and_writes_nothing(values, message):
+def test_metric_record_refuses_bad_values_and_writes_nothing(values, code):
     member = MemberFactory()
 
-    _assert_refused(lambda: services.metric_record(member=member, **values), message)
+    _assert_refused(lambda: services.metric_record(member=member, **values), code)
 
     assert not HealthMetric.objects.exists()
     member.refresh_from_db()
@@ -424,13 +430,13 @@ def test_metric_record_refuses_the_future_and_before_birth_and_no_member():
     before_birth = timezone.make_aware(datetime.datetime(1990, 5, 31, 23, 0))
 
     _assert_refused(
-        lambda: services.metric_record(member=member, weight=70, recorded_at=future), services.METRIC_TIME_FUTURE
+        lambda: services.metric_record(member=member, weight=70, recorded_at=future), "metric_time_future"
     )
     _assert_refused(
         lambda: services.metric_record(member=member, weight=70, recorded_at=before_birth),
-        services.METRIC_TIME_BEFORE_BIRTH,
+        "metric_time_before_birth",
     )
-    _assert_refused(lambda: services.metric_record(member=None, weight=70), services.MEMBER_REQUIRED)
+    _assert_refused(lambda: services.metric_record(member=None, weight=70), "member_required")
 
     assert not HealthMetric.objects.exists()
     # The day of birth itself is fine.
@@ -439,23 +445,31 @@ def test_metric_record_refuses_the_future_and_before_birth_and_no_member():
 
 
 @pytest.mark.django_db
-def test_metric_record_turns_a_database_refusal_into_the_message(monkeypatch):
+def test_metric_record_turns_a_database_refusal_into_the_code(monkeypatch):
     member = MemberFactory()
     # Skip the service's own range check to prove the CHECK constraint is mapped, not shown raw.
     monkeypatch.setattr(
-        services, "_decimal_in", lambda value, bounds, *, places, message: None if value is None else Decimal(value)
+        services, "_decimal_in", lambda value, bounds, *, places, code: None if value is None else Decimal(value)
     )
 
-    _assert_refused(lambda: services.metric_record(member=member, weight="500"), services.WEIGHT_OUT_OF_RANGE)
+    _assert_refused(lambda: services.metric_record(member=member, weight="500"), "weight_out_of_range")
 
     assert not HealthMetric.objects.exists()
 
 
 @pytest.mark.django_db
 def test_the_service_messages_name_the_database_limits():
-    assert services.WEIGHT_OUT_OF_RANGE == "Weight must be a number between 20 and 400 kg."
-    assert services.HEART_RATE_OUT_OF_RANGE == "Heart rate must be a whole number between 25 and 250 bpm."
-    assert services.BODY_FAT_OUT_OF_RANGE == "Body fat must be a number between 2 and 75 %."
+    assert MemberError("weight_out_of_range").message == "Weight must be a number between 20 and 400 kg."
+    assert MemberError("heart_rate_out_of_range").message == "Heart rate must be a whole number between 25 and 250 bpm."
+    assert MemberError("body_fat_out_of_range").message == "Body fat must be a number between 2 and 75 %."
+
+
+def test_every_refusal_names_the_field_a_person_would_correct():
+    assert MemberError("phone_invalid").field == "phone"
+    assert MemberError("age_out_of_range").field == "date_of_birth"
+    assert MemberError("goal_target_invalid").field == "target_value"
+    assert MemberError("metric_time_future").field == "recorded_at"
+    assert MemberError("metric_empty").field is None
 
 
 @pytest.mark.django_db
@@ -465,7 +479,7 @@ def test_a_member_with_metrics_has_its_history_untouched_by_a_refused_entry():
     member.refresh_from_db()
     last = member.last_metric_at
 
-    _assert_refused(lambda: services.metric_record(member=member, heart_rate=300), services.HEART_RATE_OUT_OF_RANGE)
+    _assert_refused(lambda: services.metric_record(member=member, heart_rate=300), "heart_rate_out_of_range")
 
     member.refresh_from_db()
     assert member.last_metric_at == last
@@ -476,14 +490,14 @@ def test_a_member_with_metrics_has_its_history_untouched_by_a_refused_entry():
 def test_an_unsaved_member_is_refused():
     user = UserFactory()
 
-    _assert_refused(lambda: services.metric_record(member=Member(user=user), weight=70), services.MEMBER_REQUIRED)
+    _assert_refused(lambda: services.metric_record(member=Member(user=user), weight=70), "member_required")
 
     assert not Member.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sign_ups_racing_for_one_email_leave_one_member_and_no_orphan_user():
-    from clubsite.testing import race
+    from clubsite.testing.races import race
 
     for round_number in range(3):
         emails = [f"Twin{round_number}@club.test", f"twin{round_number}@CLUB.test"]
@@ -491,8 +505,8 @@ def test_two_sign_ups_racing_for_one_email_leave_one_member_and_no_orphan_user()
         outcome = race(lambda i, emails=emails: _sign_up(email=emails[i], first_name=f"Twin{i}"), workers=2)
 
         assert len(outcome.results) == 1, outcome.errors
-        assert [type(error) for error in outcome.errors] == [MemberError]
-        assert str(outcome.errors[0]) == EMAIL_TAKEN
+        assert [type(error) for error in outcome.errors] == [AccountError]
+        assert outcome.errors[0].code == "email_taken"
 
     assert Member.objects.count() == 3
     assert User.objects.count() == 3

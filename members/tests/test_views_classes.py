@@ -10,18 +10,20 @@ from django.utils import timezone
 
 from billing import services as billing
 from billing.models import InvoiceLine
+from clubsite.testing import messages_of
+from clubsite.testing.portal import form_errors
 from members.tests.factories import MemberFactory
 from operations import services as scheduling
+from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import (
     ClassRegistrationFactory,
     GroupClassFactory,
     PersonalTrainingSessionFactory,
     RoomFactory,
+    local_time,
 )
 from trainers.tests.factories import TrainerFactory
-
-from .portal import form_errors, local_time, messages_of
 
 
 def _class(name="Spin", *, days=1, hour=10, **extra):
@@ -173,7 +175,7 @@ def test_a_class_that_has_started_is_refused(member_client, member):
 
     assert "This class has already started." in page.content.decode()
     assert response.status_code == 200
-    assert form_errors(response) == [scheduling.CLASS_STARTED]
+    assert form_errors(response) == [SchedulingError.messages["class_started"].text]
     assert not ClassRegistration.objects.filter(member=member).exists()
 
 
@@ -183,7 +185,7 @@ def test_a_past_class_is_refused(member_client, member):
 
     response = member_client.post(reverse("members:class-register", args=[past.pk]))
 
-    assert form_errors(response) == [scheduling.CLASS_STARTED]
+    assert form_errors(response) == [SchedulingError.messages["class_started"].text]
     assert not ClassRegistration.objects.filter(member=member).exists()
 
 
@@ -194,7 +196,7 @@ def test_a_cancelled_class_is_refused(member_client, member):
 
     response = member_client.post(reverse("members:class-register", args=[group_class.pk]))
 
-    assert form_errors(response) == [scheduling.CLASS_CANCELLED]
+    assert form_errors(response) == [SchedulingError.messages["class_cancelled"].text]
     assert not ClassRegistration.objects.filter(member=member).exists()
 
 
@@ -207,7 +209,7 @@ def test_a_class_overlapping_another_class_of_the_member_is_refused(member_clien
     response = member_client.post(reverse("members:class-register", args=[overlapping.pk]))
 
     assert form_errors(response) == [
-        scheduling.MEMBER_BUSY.format(commitment=scheduling.describe_booking(mine.booking))
+        SchedulingError("member_busy", commitment=scheduling.describe_booking(mine.booking)).message
     ]
     assert not ClassRegistration.objects.filter(member=member, group_class=overlapping).exists()
 
@@ -231,8 +233,8 @@ def test_registering_twice_says_so(member_client, member):
 
     response = member_client.post(reverse("members:class-register", args=[group_class.pk]))
 
-    assert form_errors(response) == [scheduling.ALREADY_REGISTERED]
-    assert scheduling.ALREADY_REGISTERED in response.content.decode()
+    assert form_errors(response) == [SchedulingError.messages["already_registered"].text]
+    assert SchedulingError.messages["already_registered"].text in response.content.decode()
     assert ClassRegistration.objects.filter(member=member).count() == 1
 
 
@@ -310,7 +312,7 @@ def test_a_class_that_has_started_cannot_be_cancelled(member_client, member):
     response = member_client.post(reverse("members:registration-cancel", args=[mine.pk]))
 
     assert response.status_code == 200
-    assert form_errors(response) == [scheduling.REGISTRATION_CLASS_STARTED]
+    assert form_errors(response) == [SchedulingError.messages["registration_class_started"].text]
     mine.refresh_from_db()
     assert mine.status == ClassRegistration.Status.REGISTERED
 
@@ -321,7 +323,7 @@ def test_cancelling_twice_says_so(member_client, member):
 
     response = member_client.post(reverse("members:registration-cancel", args=[mine.pk]))
 
-    assert form_errors(response) == [scheduling.REGISTRATION_ALREADY_CANCELLED]
+    assert form_errors(response) == [SchedulingError.messages["registration_already_cancelled"].text]
 
 
 @pytest.mark.django_db

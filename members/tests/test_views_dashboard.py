@@ -11,9 +11,12 @@ from billing.services import invoice_issue, payment_record
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory
 from operations.models import ClassRegistration
-from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, PersonalTrainingSessionFactory
-
-from .portal import local_time
+from operations.tests.factories import (
+    ClassRegistrationFactory,
+    GroupClassFactory,
+    PersonalTrainingSessionFactory,
+    local_time,
+)
 
 
 @pytest.mark.django_db

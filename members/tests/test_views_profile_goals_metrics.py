@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services
+from clubsite.testing import messages_of
+from clubsite.testing.portal import field_errors, form_errors
+from members.errors import MemberError
 from members.models import FitnessGoal, HealthMetric
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory
-
-from .portal import field_errors, form_errors, messages_of
 
 # -- profile ------------------------------------------------------------------------------------
 
@@ -59,9 +59,9 @@ def test_profile_saves_through_the_service(member_client, member):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"phone": "call me"}, "phone", services.PHONE_INVALID),
-        ({"date_of_birth": "2999-01-01"}, "date_of_birth", services.BIRTH_DATE_FUTURE),
-        ({"date_of_birth": "1850-01-01"}, "date_of_birth", services.AGE_OUT_OF_RANGE),
+        ({"phone": "call me"}, "phone", MemberError.messages["phone_invalid"].text),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", MemberError.messages["birth_date_future"].text),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth", MemberError.messages["age_out_of_range"].text),
         ({"first_name": "   "}, "first_name", "This field is required."),
     ],
 )
@@ -115,12 +115,12 @@ def test_a_goal_without_a_target_date(member_client, member):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"target_value": "0"}, "target_value", services.GOAL_TARGET_INVALID),
-        ({"target_value": "-3"}, "target_value", services.GOAL_TARGET_INVALID),
-        ({"target_value": "1e50"}, "target_value", services.GOAL_TARGET_INVALID),
-        ({"unit": "kilograms-per-week"}, "unit", services.GOAL_UNIT_TOO_LONG),
-        ({"target_date": "2000-01-01"}, "target_date", services.GOAL_DATE_PAST),
-        ({"target_date": "2099-01-01"}, "target_date", services.GOAL_DATE_TOO_FAR),
+        ({"target_value": "0"}, "target_value", MemberError.messages["goal_target_invalid"].text),
+        ({"target_value": "-3"}, "target_value", MemberError.messages["goal_target_invalid"].text),
+        ({"target_value": "1e50"}, "target_value", MemberError.messages["goal_target_invalid"].text),
+        ({"unit": "kilograms-per-week"}, "unit", MemberError.messages["goal_unit_too_long"].text),
+        ({"target_date": "2000-01-01"}, "target_date", MemberError.messages["goal_date_past"].text),
+        ({"target_date": "2099-01-01"}, "target_date", MemberError.messages["goal_date_too_far"].text),
         ({"goal_type": "fly"}, "goal_type", "Select a valid choice. fly is not one of the available choices."),
     ],
 )
@@ -156,7 +156,7 @@ def test_an_inactive_goal_cannot_be_edited(member_client, member):
     response = member_client.post(reverse("members:goal-update", args=[goal.pk]), _goal(target_value="70"))
 
     assert response.status_code == 200
-    assert form_errors(response) == [services.GOAL_INACTIVE]
+    assert form_errors(response) == [MemberError.messages["goal_inactive"].text]
     goal.refresh_from_db()
     assert goal.target_value == Decimal("75.00")
 
@@ -182,8 +182,8 @@ def test_deactivating_twice_says_so(member_client, member):
     response = member_client.post(reverse("members:goal-deactivate", args=[goal.pk]))
 
     assert response.status_code == 200
-    assert form_errors(response) == [services.GOAL_ALREADY_INACTIVE]
-    assert services.GOAL_ALREADY_INACTIVE in response.content.decode()
+    assert form_errors(response) == [MemberError.messages["goal_already_inactive"].text]
+    assert MemberError.messages["goal_already_inactive"].text in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -242,18 +242,30 @@ def test_a_member_back_dates_a_measurement_in_club_time(member_client, member):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"weight": "12"}, "weight", services.WEIGHT_OUT_OF_RANGE),
-        ({"weight": "401"}, "weight", services.WEIGHT_OUT_OF_RANGE),
-        ({"heart_rate": "300"}, "heart_rate", services.HEART_RATE_OUT_OF_RANGE),
-        ({"heart_rate": "10"}, "heart_rate", services.HEART_RATE_OUT_OF_RANGE),
-        ({"body_fat": "90"}, "body_fat", services.BODY_FAT_OUT_OF_RANGE),
+        ({"weight": "12"}, "weight", MemberError.messages["weight_out_of_range"].text),
+        ({"weight": "401"}, "weight", MemberError.messages["weight_out_of_range"].text),
+        ({"heart_rate": "300"}, "heart_rate", MemberError.messages["heart_rate_out_of_range"].text),
+        ({"heart_rate": "10"}, "heart_rate", MemberError.messages["heart_rate_out_of_range"].text),
+        ({"body_fat": "90"}, "body_fat", MemberError.messages["body_fat_out_of_range"].text),
         ({"weight": "heavy"}, "weight", "Enter a number."),
         # Too many digits to round used to escape the service as decimal.InvalidOperation (a 500).
-        ({"weight": "1e400"}, "weight", services.WEIGHT_OUT_OF_RANGE),
-        ({"body_fat": "-1e99"}, "body_fat", services.BODY_FAT_OUT_OF_RANGE),
-        ({"heart_rate": "99999999999999999999999999999999"}, "heart_rate", services.HEART_RATE_OUT_OF_RANGE),
-        ({"weight": "80", "recorded_at": "2999-01-01T10:00"}, "recorded_at", services.METRIC_TIME_FUTURE),
-        ({"weight": "80", "recorded_at": "1900-01-01T10:00"}, "recorded_at", services.METRIC_TIME_BEFORE_BIRTH),
+        ({"weight": "1e400"}, "weight", MemberError.messages["weight_out_of_range"].text),
+        ({"body_fat": "-1e99"}, "body_fat", MemberError.messages["body_fat_out_of_range"].text),
+        (
+            {"heart_rate": "99999999999999999999999999999999"},
+            "heart_rate",
+            MemberError.messages["heart_rate_out_of_range"].text,
+        ),
+        (
+            {"weight": "80", "recorded_at": "2999-01-01T10:00"},
+            "recorded_at",
+            MemberError.messages["metric_time_future"].text,
+        ),
+        (
+            {"weight": "80", "recorded_at": "1900-01-01T10:00"},
+            "recorded_at",
+            MemberError.messages["metric_time_before_birth"].text,
+        ),
     ],
 )
 def test_bad_metric_values_are_refused_on_their_field(member_client, member, data, field, message):
@@ -270,16 +282,14 @@ def test_an_empty_measurement_is_refused_above_the_form(member_client, member):
     response = member_client.post(reverse("members:metric-create"), {"weight": "", "heart_rate": "", "body_fat": ""})
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [services.METRIC_EMPTY]
+    assert response.context["form"].non_field_errors() == [MemberError.messages["metric_empty"].text]
     assert not HealthMetric.objects.filter(member=member).exists()
 
 
 @pytest.mark.django_db
 def test_the_history_lists_every_entry_newest_first_in_pages(member_client, member):
     now = timezone.now()
-    entries = [
-        HealthMetricFactory(member=member, recorded_at=now - datetime.timedelta(days=day)) for day in range(25)
-    ]
+    entries = [HealthMetricFactory(member=member, recorded_at=now - datetime.timedelta(days=day)) for day in range(25)]
 
     first = member_client.get(reverse("members:metrics"))
     second = member_client.get(reverse("members:metrics"), {"page": 2})

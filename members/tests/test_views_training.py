@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from billing import services as billing
 from billing.models import InvoiceLine
+from clubsite.testing import messages_of
+from clubsite.testing.portal import form_errors, in_hours
 from operations import services as scheduling
+from operations.errors import SchedulingError
 from operations.models import Booking, PersonalTrainingSession
 from operations.tests.factories import (
     BookingFactory,
@@ -18,26 +21,25 @@ from operations.tests.factories import (
     GroupClassFactory,
     PersonalTrainingSessionFactory,
     RoomFactory,
+    local_time,
 )
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
-
-from .portal import form_errors, in_hours, local_time, messages_of
 
 DAY = 2  # the day after tomorrow: clear of the 12-hour cut-off whatever the time of the test
 
 
 @pytest.fixture
-def trainer():
-    """A trainer at £50 an hour, available on DAY from 08:00 to 12:00."""
-    trainer = TrainerFactory(user__first_name="Tess", user__last_name="Trainer", hourly_rate=Decimal("50.00"))
+def pt_trainer():
+    """A trainer to book for PT, at £50 an hour, available on DAY from 08:00 to 12:00."""
+    pt_trainer = TrainerFactory(user__first_name="Tess", user__last_name="Trainer", hourly_rate=Decimal("50.00"))
     TrainerAvailabilityFactory(
-        trainer=trainer, start_time=local_time(days=DAY, hour=8), end_time=local_time(days=DAY, hour=12)
+        trainer=pt_trainer, start_time=local_time(days=DAY, hour=8), end_time=local_time(days=DAY, hour=12)
     )
-    return trainer
+    return pt_trainer
 
 
-def _book_url(trainer):
-    return reverse("members:pt-book", args=[trainer.pk])
+def _book_url(pt_trainer):
+    return reverse("members:pt-book", args=[pt_trainer.pk])
 
 
 def _slot(hour, minute=0, duration=60, **extra):
@@ -49,29 +51,29 @@ def _starts(response):
 
 
 @pytest.mark.django_db
-def test_the_training_page_lists_bookable_trainers_with_their_rate(member_client, trainer):
+def test_the_training_page_lists_pt_trainers_with_their_rate(member_client, pt_trainer):
     TrainerFactory(is_active=False, user__first_name="Gone")
 
     response = member_client.get(reverse("members:training"))
 
-    assert list(response.context["trainers"]) == [trainer]
+    assert list(response.context["trainers"]) == [pt_trainer]
     assert "£50.00 an hour" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_a_member_who_is_also_a_trainer_is_not_offered_themselves(client, member, trainer):
+def test_a_member_who_is_also_a_trainer_is_not_offered_themselves(client, member, pt_trainer):
     TrainerFactory(user=member.user)
     client.force_login(member.user)
 
     response = client.get(reverse("members:training"))
 
-    assert list(response.context["trainers"]) == [trainer]
+    assert list(response.context["trainers"]) == [pt_trainer]
 
 
 @pytest.mark.django_db
-def test_free_slots_lie_inside_availability_and_skip_bookings(member_client, trainer):
+def test_free_slots_lie_inside_availability_and_skip_bookings(member_client, pt_trainer):
     BookingFactory(
-        trainer=trainer,
+        trainer=pt_trainer,
         room=None,
         kind=Booking.Kind.PERSONAL_TRAINING,
         title="",
@@ -80,7 +82,7 @@ def test_free_slots_lie_inside_availability_and_skip_bookings(member_client, tra
     )
     day = local_time(days=DAY, hour=0).date()
 
-    response = member_client.get(_book_url(trainer), {"date": day.isoformat(), "duration": 60})
+    response = member_client.get(_book_url(pt_trainer), {"date": day.isoformat(), "duration": 60})
 
     assert _starts(response) == [
         local_time(days=DAY, hour=8),
@@ -92,10 +94,10 @@ def test_free_slots_lie_inside_availability_and_skip_bookings(member_client, tra
 
 
 @pytest.mark.django_db
-def test_the_slot_length_changes_the_slots_and_the_price(member_client, trainer):
+def test_the_slot_length_changes_the_slots_and_the_price(member_client, pt_trainer):
     day = local_time(days=DAY, hour=0).date()
 
-    response = member_client.get(_book_url(trainer), {"date": day.isoformat(), "duration": 120})
+    response = member_client.get(_book_url(pt_trainer), {"date": day.isoformat(), "duration": 120})
 
     assert _starts(response)[0] == local_time(days=DAY, hour=8)
     assert _starts(response)[-1] == local_time(days=DAY, hour=10)
@@ -103,8 +105,8 @@ def test_the_slot_length_changes_the_slots_and_the_price(member_client, trainer)
 
 
 @pytest.mark.django_db
-def test_an_unreadable_day_or_length_falls_back_to_today_and_an_hour(member_client, trainer):
-    response = member_client.get(_book_url(trainer), {"date": "soon", "duration": "7"})
+def test_an_unreadable_day_or_length_falls_back_to_today_and_an_hour(member_client, pt_trainer):
+    response = member_client.get(_book_url(pt_trainer), {"date": "soon", "duration": "7"})
 
     assert response.status_code == 200
     assert response.context["duration"] == 60
@@ -112,12 +114,12 @@ def test_an_unreadable_day_or_length_falls_back_to_today_and_an_hour(member_clie
 
 
 @pytest.mark.django_db
-def test_choosing_a_slot_shows_the_price_and_the_free_rooms_before_booking(member_client, trainer):
+def test_choosing_a_slot_shows_the_price_and_the_free_rooms_before_booking(member_client, pt_trainer):
     free = RoomFactory(name="Studio A")
     busy = RoomFactory(name="Studio B")
     BookingFactory(room=busy, start_time=local_time(days=DAY, hour=9), end_time=local_time(days=DAY, hour=11))
 
-    response = member_client.get(_book_url(trainer), _slot(9, 30, duration=90))
+    response = member_client.get(_book_url(pt_trainer), _slot(9, 30, duration=90))
 
     assert response.context["price"] == Decimal("75.00")
     assert "Book for £75.00" in response.content.decode()
@@ -126,14 +128,14 @@ def test_choosing_a_slot_shows_the_price_and_the_free_rooms_before_booking(membe
 
 
 @pytest.mark.django_db
-def test_a_member_books_a_slot_in_a_room(member_client, member, trainer):
+def test_a_member_books_a_slot_in_a_room(member_client, member, pt_trainer):
     room = RoomFactory(name="Studio A")
 
-    response = member_client.post(_book_url(trainer), _slot(9, room=room.pk, notes="Knees"), follow=True)
+    response = member_client.post(_book_url(pt_trainer), _slot(9, room=room.pk, notes="Knees"), follow=True)
 
     session = PersonalTrainingSession.objects.select_related("booking").get(member=member)
     assert (session.booking.trainer, session.booking.room, session.price, session.notes) == (
-        trainer,
+        pt_trainer,
         room,
         Decimal("50.00"),
         "Knees",
@@ -149,23 +151,23 @@ def test_a_member_books_a_slot_in_a_room(member_client, member, trainer):
 
 
 @pytest.mark.django_db
-def test_a_member_books_an_online_session(member_client, member, trainer):
-    member_client.post(_book_url(trainer), _slot(10, duration=30, room=""))
+def test_a_member_books_an_online_session(member_client, member, pt_trainer):
+    member_client.post(_book_url(pt_trainer), _slot(10, duration=30, room=""))
 
     session = PersonalTrainingSession.objects.get(member=member)
     assert (session.booking.room, session.price) == (None, Decimal("25.00"))
 
 
 @pytest.mark.django_db
-def test_a_booking_overlapping_the_members_class_is_refused_and_keeps_the_choice(member_client, member, trainer):
+def test_a_booking_overlapping_the_members_class_is_refused_and_keeps_the_choice(member_client, member, pt_trainer):
     group_class = GroupClassFactory(booking__start_time=local_time(days=DAY, hour=9))
     ClassRegistrationFactory(member=member, group_class=group_class)
 
-    response = member_client.post(_book_url(trainer), _slot(9, 30, notes="Back"))
+    response = member_client.post(_book_url(pt_trainer), _slot(9, 30, notes="Back"))
 
     assert response.status_code == 200
     assert form_errors(response) == [
-        scheduling.MEMBER_BUSY.format(commitment=scheduling.describe_booking(group_class.booking))
+        SchedulingError("member_busy", commitment=scheduling.describe_booking(group_class.booking)).message
     ]
     assert response.context["form"].data["notes"] == "Back"
     assert response.context["price"] == Decimal("50.00")
@@ -173,10 +175,10 @@ def test_a_booking_overlapping_the_members_class_is_refused_and_keeps_the_choice
 
 
 @pytest.mark.django_db
-def test_a_booking_overlapping_the_members_other_session_is_refused(member_client, member, trainer):
+def test_a_booking_overlapping_the_members_other_session_is_refused(member_client, member, pt_trainer):
     PersonalTrainingSessionFactory(member=member, booking__start_time=local_time(days=DAY, hour=9))
 
-    response = member_client.post(_book_url(trainer), _slot(9, 30))
+    response = member_client.post(_book_url(pt_trainer), _slot(9, 30))
 
     [error] = form_errors(response)
     assert error.startswith("You already have something booked at that time: personal training with ")
@@ -184,11 +186,11 @@ def test_a_booking_overlapping_the_members_other_session_is_refused(member_clien
 
 
 @pytest.mark.django_db
-def test_a_room_taken_meanwhile_is_refused_on_the_room_field(member_client, member, trainer):
+def test_a_room_taken_meanwhile_is_refused_on_the_room_field(member_client, member, pt_trainer):
     room = RoomFactory(name="Studio A")
     BookingFactory(room=room, start_time=local_time(days=DAY, hour=9), end_time=local_time(days=DAY, hour=10))
 
-    response = member_client.post(_book_url(trainer), _slot(9, room=room.pk))
+    response = member_client.post(_book_url(pt_trainer), _slot(9, room=room.pk))
 
     assert response.status_code == 200
     assert "room" in response.context["form"].errors
@@ -196,26 +198,26 @@ def test_a_room_taken_meanwhile_is_refused_on_the_room_field(member_client, memb
 
 
 @pytest.mark.django_db
-def test_a_time_outside_the_availability_is_refused(member_client, member, trainer):
-    response = member_client.post(_book_url(trainer), _slot(13))
+def test_a_time_outside_the_availability_is_refused(member_client, member, pt_trainer):
+    response = member_client.post(_book_url(pt_trainer), _slot(13))
 
-    assert form_errors(response) == [scheduling.TRAINER_UNAVAILABLE]
+    assert form_errors(response) == [SchedulingError.messages["trainer_unavailable"].text]
     assert not PersonalTrainingSession.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_past_time_is_refused(member_client, member, trainer):
+def test_a_past_time_is_refused(member_client, member, pt_trainer):
     response = member_client.post(
-        _book_url(trainer), {"start_time": in_hours(-3).isoformat(), "duration": 60}
+        _book_url(pt_trainer), {"start_time": in_hours(-3).isoformat(), "duration": 60}
     )
 
-    assert form_errors(response) == [scheduling.START_IN_PAST]
+    assert form_errors(response) == [SchedulingError.messages["start_in_past"].text]
     assert not PersonalTrainingSession.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_tampered_slot_is_refused_with_a_readable_message(member_client, trainer):
-    response = member_client.post(_book_url(trainer), {"start_time": "tea time", "duration": "7"})
+def test_a_tampered_slot_is_refused_with_a_readable_message(member_client, pt_trainer):
+    response = member_client.post(_book_url(pt_trainer), {"start_time": "tea time", "duration": "7"})
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Choose one of the free times listed."]
@@ -223,12 +225,12 @@ def test_a_tampered_slot_is_refused_with_a_readable_message(member_client, train
 
 
 @pytest.mark.django_db
-def test_days_out_of_reach_are_brought_back_within_a_year(member_client, trainer):
+def test_days_out_of_reach_are_brought_back_within_a_year(member_client, pt_trainer):
     today = local_time(days=0, hour=12).date()
 
-    far = member_client.get(_book_url(trainer), {"date": "9999-12-31"})
-    past = member_client.get(_book_url(trainer), {"date": "2001-01-01"})
-    last_moment = member_client.post(_book_url(trainer), {"start_time": "9999-12-31T23:30:00+00:00", "duration": 60})
+    far = member_client.get(_book_url(pt_trainer), {"date": "9999-12-31"})
+    past = member_client.get(_book_url(pt_trainer), {"date": "2001-01-01"})
+    last_moment = member_client.post(_book_url(pt_trainer), {"start_time": "9999-12-31T23:30:00+00:00", "duration": 60})
 
     assert far.context["day"] == today + datetime.timedelta(days=365)
     assert past.context["day"] == today
@@ -245,17 +247,17 @@ def test_a_member_cannot_book_themselves(client, member):
 
     response = client.post(_book_url(me_as_trainer), _slot(9))
 
-    assert form_errors(response) == [scheduling.PT_WITH_SELF]
+    assert form_errors(response) == [SchedulingError.messages["pt_with_self"].text]
 
 
 # -- moving and cancelling ----------------------------------------------------------------------
 
 
 @pytest.fixture
-def session(member, trainer):
+def session(member, pt_trainer):
     return scheduling.pt_session_book(
         member=member,
-        trainer=trainer,
+        trainer=pt_trainer,
         start_time=local_time(days=DAY, hour=8),
         end_time=local_time(days=DAY, hour=9),
     )
@@ -294,13 +296,13 @@ def test_a_member_reschedules_a_session(member_client, session):
 
 @pytest.mark.django_db
 @override_settings(PT_CANCELLATION_CUTOFF_HOURS=12)
-def test_rescheduling_within_the_cutoff_is_refused(member_client, member, trainer):
-    soon = PersonalTrainingSessionFactory(member=member, booking__trainer=trainer, booking__start_time=in_hours(3))
+def test_rescheduling_within_the_cutoff_is_refused(member_client, member, pt_trainer):
+    soon = PersonalTrainingSessionFactory(member=member, booking__trainer=pt_trainer, booking__start_time=in_hours(3))
     booked_at = soon.booking.start_time
 
     response = member_client.post(reverse("members:pt-reschedule", args=[soon.pk]), _slot(10))
 
-    assert form_errors(response) == [scheduling.PT_CUTOFF.format(hours=12)]
+    assert form_errors(response) == [SchedulingError("pt_cutoff", hours=12).message]
     soon.booking.refresh_from_db()
     assert soon.booking.start_time == booked_at
 
@@ -329,7 +331,7 @@ def test_cancelling_after_the_cutoff_is_refused(member_client, member):
     assert "contact the club to change it" in listing.content.decode()
     assert reverse("members:pt-cancel", args=[soon.pk]) not in listing.content.decode()
     assert response.status_code == 200
-    assert form_errors(response) == [scheduling.PT_CUTOFF.format(hours=12)]
+    assert form_errors(response) == [SchedulingError("pt_cutoff", hours=12).message]
     soon.booking.refresh_from_db()
     assert soon.booking.status == Booking.Status.SCHEDULED
 
@@ -352,7 +354,7 @@ def test_cancelling_a_cancelled_session_says_so(member_client, session):
 
     response = member_client.post(reverse("members:pt-cancel", args=[session.pk]))
 
-    assert form_errors(response) == [scheduling.PT_NOT_SCHEDULED]
+    assert form_errors(response) == [SchedulingError.messages["pt_not_scheduled"].text]
 
 
 @pytest.mark.django_db

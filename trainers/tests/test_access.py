@@ -5,13 +5,13 @@ from django.test import Client
 from django.urls import reverse
 
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.scenes import ago, class_at, session_at
 from members.tests.factories import MemberFactory
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import ClassRegistrationFactory, local_time
-from trainers.mixins import NOT_A_TRAINER
 from trainers.models import TrainerAvailability
+from trainers.portal.mixins import NOT_A_TRAINER
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
-from trainers.tests.scenes import ago, class_at, session_at
 
 pytestmark = pytest.mark.django_db
 

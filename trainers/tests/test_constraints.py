@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from clubsite.db import violated_constraint
+from clubsite.core.db import violated_constraint
 from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from members.tests.factories import MemberFactory
-from trainers import views
+from trainers.portal import views
 
 
 @pytest.mark.django_db

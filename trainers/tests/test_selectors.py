@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.scenes import HOUR, ago, class_at, member_named, session_at
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import (
@@ -14,9 +15,9 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from trainers import selectors
+from trainers import selectors as trainer_reads
+from trainers.portal import selectors
 from trainers.tests.factories import TrainerAvailabilityFactory
-from trainers.tests.scenes import HOUR, ago, class_at, member_named, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def future_monday() -> datetime.date:
-    return selectors.week_start_of(timezone.localdate() + datetime.timedelta(days=14))
+    return trainer_reads.week_start_of(timezone.localdate() + datetime.timedelta(days=14))
 
 
 def register(group_class, *statuses):
@@ -37,8 +38,8 @@ def register(group_class, *statuses):
 
 
 def test_week_start_of_is_the_monday():
-    assert selectors.week_start_of(datetime.date(2026, 11, 22)) == datetime.date(2026, 11, 16)
-    assert selectors.week_start_of(datetime.date(2026, 11, 16)) == datetime.date(2026, 11, 16)
+    assert trainer_reads.week_start_of(datetime.date(2026, 11, 22)) == datetime.date(2026, 11, 16)
+    assert trainer_reads.week_start_of(datetime.date(2026, 11, 16)) == datetime.date(2026, 11, 16)
 
 
 class TestTrainerWeek:
@@ -259,8 +260,8 @@ def test_member_profile_is_name_active_goals_and_latest_metric_in_three_queries(
     HealthMetricFactory(member=member, weight=Decimal("90.0"), recorded_at=ago(days=20))
 
     with django_assert_num_queries(3):
-        loaded = selectors.member_lookup_profile(member_id=member.pk).get()
-        metric = selectors.latest_metric_of(loaded)
+        loaded = trainer_reads.member_lookup_profile(member_id=member.pk).get()
+        metric = trainer_reads.latest_metric_of(loaded)
         goals = list(loaded.active_goals)
 
     assert loaded.user.get_full_name() == "Bob Roberts"
@@ -271,7 +272,7 @@ def test_member_profile_is_name_active_goals_and_latest_metric_in_three_queries(
 def test_a_member_without_metrics_has_no_latest_metric():
     member = member_named("Ann", "Empty")
 
-    assert selectors.latest_metric_of(selectors.member_lookup_profile(member_id=member.pk).get()) is None
+    assert trainer_reads.latest_metric_of(trainer_reads.member_lookup_profile(member_id=member.pk).get()) is None
 
 
 def test_equipment_grouped_by_room_in_one_query(django_assert_num_queries):

@@ -3,10 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from operations import services
+from clubsite.testing.scenes import ago, class_at, member_named, session_at
+from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import ClassRegistrationFactory, local_time
-from trainers.tests.scenes import ago, class_at, member_named, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ class TestClassAttendance:
 
         assert "Ann Early" in page and 'type="checkbox"' not in page
         assert "Attendance can be taken once the class has started." in page
-        assert services.ATTENDANCE_TOO_EARLY in response.content.decode()
+        assert SchedulingError.messages["attendance_too_early"].text in response.content.decode()
         registration.refresh_from_db()
         assert registration.status == S.REGISTERED
 
@@ -101,7 +101,7 @@ class TestClassAttendance:
 
         response = trainer_client.post(class_url(group_class), {})
 
-        assert services.CLASS_CANCELLED in response.content.decode()
+        assert SchedulingError.messages["class_cancelled"].text in response.content.decode()
 
 
 class TestSessionMarking:
@@ -142,7 +142,7 @@ class TestSessionMarking:
         response = trainer_client.post(session_url(session), {"status": Booking.Status.COMPLETED})
 
         assert 'name="status"' not in page
-        assert services.PT_NOT_STARTED in response.content.decode()
+        assert SchedulingError.messages["pt_not_started"].text in response.content.decode()
         session.booking.refresh_from_db()
         assert session.booking.status == Booking.Status.SCHEDULED
 
@@ -151,7 +151,7 @@ class TestSessionMarking:
 
         response = trainer_client.post(session_url(session), {"status": Booking.Status.COMPLETED})
 
-        assert services.PT_CANCELLED in response.content.decode()
+        assert SchedulingError.messages["pt_cancelled"].text in response.content.decode()
         session.booking.refresh_from_db()
         assert session.booking.status == Booking.Status.CANCELLED
 

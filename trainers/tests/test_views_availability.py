@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from operations import services
+from clubsite.testing.errors import day_text, span_text
+from clubsite.testing.scenes import ago, class_at, member_named, session_at
+from operations.errors import SchedulingError
 from operations.tests.factories import local_time
-from operations.tests.helpers import day_text, span_text
 from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerAvailabilityFactory
-from trainers.tests.scenes import ago, class_at, member_named, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ class TestAdd:
 
         assert response.status_code == 200
         page = page_of(response)
-        assert services.AVAILABILITY_OVERLAPS.format(window=span_text(start, end)) in page
+        assert SchedulingError("availability_overlaps", window=span_text(start, end)).message in page
         assert f'value="{asked["start_time"]}"' in page and f'value="{asked["end_time"]}"' in page
         assert windows_of(trainer) == [(start, end)]
 
@@ -84,18 +84,31 @@ class TestAdd:
 
         response = trainer_client.post(ADD_URL, window_post(start, end, weeks=4))
 
-        clash = services.AVAILABILITY_WEEK_OVERLAPS.format(
-            number=3, day=day_text(third_week), window=span_text(clash_start, clash_end)
-        )
-        assert services.AVAILABILITY_WEEKS_OVERLAP.format(clashes=clash) in page_of(response)
+        clash = SchedulingError(
+            "availability_week_overlaps", number=3, day=day_text(third_week), window=span_text(clash_start, clash_end)
+        ).message
+        assert SchedulingError("availability_weeks_overlap", clashes=clash).message in page_of(response)
         assert windows_of(trainer) == [(clash_start, clash_end)]
 
     @pytest.mark.parametrize(
         ("start", "end", "message"),
         [
-            (lambda: local_time(days=2, hour=12), lambda: local_time(days=2, hour=9), services.END_NOT_AFTER_START),
-            (lambda: ago(hours=3), lambda: ago(hours=-2), services.START_IN_PAST),
-            (lambda: local_time(days=2, hour=5), lambda: local_time(days=2, hour=22), services.AVAILABILITY_TOO_LONG),
+            (
+                lambda: local_time(days=2, hour=12),
+                lambda: local_time(days=2, hour=9),
+                SchedulingError.messages["end_not_after_start"].text,
+            ),
+            # Yesterday's morning, not "3 hours ago": an hour near now may be one a DST change skips or repeats.
+            (
+                lambda: local_time(days=-1, hour=9),
+                lambda: local_time(days=-1, hour=12),
+                SchedulingError.messages["start_in_past"].text,
+            ),
+            (
+                lambda: local_time(days=2, hour=5),
+                lambda: local_time(days=2, hour=22),
+                SchedulingError.messages["availability_too_long"].text,
+            ),
         ],
         ids=["end-before-start", "past", "too-long"],
     )
@@ -152,9 +165,7 @@ class TestChange:
     def test_shortening_is_refused_listing_the_bookings_it_would_strand(self, trainer_client, trainer):
         start, end = local_time(days=2, hour=8), local_time(days=2, hour=18)
         window = TrainerAvailabilityFactory(trainer=trainer, start_time=start, end_time=end)
-        session = session_at(
-            trainer=trainer, start=local_time(days=2, hour=15), member=member_named("Noah", "Price")
-        )
+        session = session_at(trainer=trainer, start=local_time(days=2, hour=15), member=member_named("Noah", "Price"))
         session_at(trainer=trainer, start=local_time(days=2, hour=9))
 
         response = trainer_client.post(
@@ -164,7 +175,7 @@ class TestChange:
 
         booking = session.booking
         stranded = f"Personal training with Noah Price {span_text(booking.start_time, booking.end_time)}"
-        assert services.AVAILABILITY_STRANDS_BOOKINGS.format(bookings=stranded) in page_of(response)
+        assert SchedulingError("availability_strands_bookings", bookings=stranded).message in page_of(response)
         assert windows_of(trainer) == [(start, end)]
 
     def test_an_overlap_with_another_window_is_named(self, trainer_client, trainer):
@@ -180,9 +191,9 @@ class TestChange:
             window_post(local_time(days=2, hour=8), local_time(days=2, hour=13)),
         )
 
-        assert services.AVAILABILITY_OVERLAPS.format(window=span_text(other.start_time, other.end_time)) in page_of(
-            response
-        )
+        assert SchedulingError(
+            "availability_overlaps", window=span_text(other.start_time, other.end_time)
+        ).message in page_of(response)
         window.refresh_from_db()
         assert window.end_time == local_time(days=2, hour=10)
 
@@ -219,7 +230,7 @@ class TestRemove:
             ]
         )
         assert response.status_code == 200
-        assert services.AVAILABILITY_STRANDS_BOOKINGS.format(bookings=listed) in page_of(response)
+        assert SchedulingError("availability_strands_bookings", bookings=listed).message in page_of(response)
         assert TrainerAvailability.objects.filter(pk=window.pk).exists()
 
     def test_a_window_already_gone_is_a_404(self, trainer_client, trainer):

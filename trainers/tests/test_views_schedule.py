@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clubsite.testing.scenes import HOUR, class_at, member_named, session_at
 from operations.models import ClassRegistration
 from operations.tests.factories import ClassRegistrationFactory, RoomFactory, local_time
-from trainers import selectors
+from trainers import selectors as trainer_reads
 from trainers.tests.factories import TrainerAvailabilityFactory
-from trainers.tests.scenes import HOUR, class_at, member_named, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def future_monday() -> datetime.date:
-    return selectors.week_start_of(timezone.localdate() + datetime.timedelta(days=14))
+    return trainer_reads.week_start_of(timezone.localdate() + datetime.timedelta(days=14))
 
 
 class TestWeekView:
@@ -65,7 +65,7 @@ class TestWeekView:
 
         assert f'href="?week={(monday - datetime.timedelta(days=7)).isoformat()}"' in page
         assert f'href="?week={(monday + datetime.timedelta(days=7)).isoformat()}"' in page
-        assert f'href="?week={selectors.week_start_of(timezone.localdate()).isoformat()}">This week' in page
+        assert f'href="?week={trainer_reads.week_start_of(timezone.localdate()).isoformat()}">This week' in page
 
     def test_today_is_highlighted_in_this_week(self, trainer_client):
         today = timezone.localdate()
@@ -85,7 +85,7 @@ class TestWeekView:
         response = trainer_client.get(WEEK_URL, {"week": week})
 
         assert response.status_code == 200
-        assert response.context["week"].start == selectors.week_start_of(timezone.localdate())
+        assert response.context["week"].start == trainer_reads.week_start_of(timezone.localdate())
 
     def test_the_query_count_holds_whatever_the_amount_of_data(
         self, trainer_client, trainer, django_assert_num_queries

@@ -1,4 +1,7 @@
-"""Forms of the member portal: they collect what a member types; the services decide whether it is right."""
+"""Forms of the member portal: they collect what a member types; the services decide whether it is right.
+
+A service's refusal is placed on these forms by its field with ``clubsite.core.forms.add_club_error``.
+"""
 
 from __future__ import annotations
 
@@ -7,59 +10,15 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from clubsite.accounts.services import NAME_TOO_LONG
+from clubsite.core.clock import club_time, club_today
 from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateInput, NativeDateTimeInput
-from operations import services as scheduling
+from members.models import FitnessGoal, Member
 from operations.models import Room
-
-from . import services
-from .models import FitnessGoal, Member
-
-# Which field a service's message belongs under; a message not listed is shown above the form.
-PROFILE_ERROR_FIELDS = {
-    NAME_TOO_LONG: "first_name",
-    services.BIRTH_DATE_REQUIRED: "date_of_birth",
-    services.BIRTH_DATE_FUTURE: "date_of_birth",
-    services.AGE_OUT_OF_RANGE: "date_of_birth",
-    services.GENDER_INVALID: "gender",
-    services.PHONE_INVALID: "phone",
-}
-GOAL_ERROR_FIELDS = {
-    services.GOAL_TYPE_INVALID: "goal_type",
-    services.GOAL_TARGET_INVALID: "target_value",
-    services.GOAL_UNIT_REQUIRED: "unit",
-    services.GOAL_UNIT_TOO_LONG: "unit",
-    services.GOAL_DATE_INVALID: "target_date",
-    services.GOAL_DATE_PAST: "target_date",
-    services.GOAL_DATE_TOO_FAR: "target_date",
-}
-METRIC_ERROR_FIELDS = {
-    services.WEIGHT_OUT_OF_RANGE: "weight",
-    services.HEART_RATE_OUT_OF_RANGE: "heart_rate",
-    services.BODY_FAT_OUT_OF_RANGE: "body_fat",
-    services.METRIC_TIME_INVALID: "recorded_at",
-    services.METRIC_TIME_FUTURE: "recorded_at",
-    services.METRIC_TIME_BEFORE_BIRTH: "recorded_at",
-}
-PT_ERROR_FIELDS = {
-    scheduling.ROOM_REQUIRED: "room",
-    scheduling.ROOM_BOOKED: "room",
-}
-ROOM_BOOKED_BY_PREFIX = scheduling.ROOM_BOOKED_BY.split("{")[0]
-
-
-def show_error(form: forms.Form, error: Exception, fields: dict[str, str]) -> None:
-    """Put a service's message on the field it is about (or above the form), keeping what was typed."""
-    message = str(error)
-    field = fields.get(message)
-    if field is None and message.startswith(ROOM_BOOKED_BY_PREFIX):
-        field = "room"
-    form.add_error(field if field in form.fields else None, message)
 
 
 def club_now_input() -> str:
     """Now, as a datetime-local input shows it on the club's clock."""
-    return timezone.localtime(timezone.now(), timezone.get_default_timezone()).strftime(ISO_DATETIME_LOCAL)
+    return club_time(timezone.now()).strftime(ISO_DATETIME_LOCAL)
 
 
 class ProfileForm(forms.Form):
@@ -150,7 +109,7 @@ class SlotSearchForm(forms.Form):
     @classmethod
     def from_query(cls, query) -> tuple[datetime.date, int]:
         """The day and length asked for in the query string, today and an hour when missing or unreadable."""
-        today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+        today = club_today()
         form = cls(
             data={"date": query.get("date") or today.isoformat(), "duration": query.get("duration") or DEFAULT_DURATION}
         )

@@ -1,4 +1,4 @@
-"""The member portal under /member/: each module holds the pages of one part of it."""
+"""The member portal's pages: each module holds the pages of one part of it."""
 
 from .classes import ClassRegisterView, RegistrationCancelView, TimetableView
 from .dashboard import DashboardView

@@ -3,46 +3,44 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from billing.services import pt_session_cancel_and_settle
-from members.forms import (
+from clubsite.core.clock import club_today
+from clubsite.core.errors import ClubError
+from clubsite.pagination import paginate
+from members.models import Member
+from members.portal.forms import (
     DURATION_CHOICES,
-    PT_ERROR_FIELDS,
     ConfirmForm,
     PTBookForm,
     PTSessionForm,
     SlotForm,
     SlotSearchForm,
 )
-from members.selectors import member_upcoming_sessions
+from members.portal.selectors import member_upcoming_sessions
 from members.templatetags.member_tags import money
 from operations.models import PersonalTrainingSession, Room
-from operations.selectors import rooms_free, trainer_free_slots
+from operations.selectors import pt_cutoff_hours, pt_within_cutoff, rooms_free, trainer_free_slots
 from operations.services import (
-    SchedulingError,
     describe_booking,
     pt_session_book,
+    pt_session_cancel,
     pt_session_price,
     pt_session_reschedule,
 )
 from trainers.models import Trainer
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate, settlement_note
+from ..mixins import MemberRequiredMixin
+from .base import SLOT_ERRORS_ABOVE, ServiceFormView, settlement_note
 
 # Free slots start every half hour, so a member is not tied to the trainer's on-the-hour grid.
 SLOT_STEP = datetime.timedelta(minutes=30)
-
-
-def _cutoff() -> datetime.datetime:
-    """Sessions starting before this can no longer be cancelled or moved by the member."""
-    return timezone.now() + datetime.timedelta(hours=settings.PT_CANCELLATION_CUTOFF_HOURS)
 
 
 class TrainingView(MemberRequiredMixin, TemplateView):
@@ -50,14 +48,17 @@ class TrainingView(MemberRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = paginate(self.request, member_upcoming_sessions(member=self.member))
+        for session in page:
+            # Whether the member may still move or cancel it: operations' rule, asked once per session.
+            session.within_cutoff = pt_within_cutoff(session.booking.start_time)
         context.update(
-            page_obj=paginate(self.request, member_upcoming_sessions(member=self.member)),
+            page_obj=page,
             trainers=Trainer.objects.filter(is_active=True)
             .exclude(user_id=self.request.user.pk)
             .select_related("user")
             .order_by("user__first_name", "user__last_name"),
-            cutoff=_cutoff(),
-            cutoff_hours=settings.PT_CANCELLATION_CUTOFF_HOURS,
+            cutoff_hours=pt_cutoff_hours(),
         )
         return context
 
@@ -70,7 +71,7 @@ class SlotPickerView(ServiceFormView):
     """
 
     template_name = "members/pt_slots.html"
-    error_fields = PT_ERROR_FIELDS
+    error_fields = SLOT_ERRORS_ABOVE
     action = ""
 
     @property
@@ -108,7 +109,7 @@ class SlotPickerView(ServiceFormView):
     def _price(self, start: datetime.datetime, end: datetime.datetime):
         try:
             return pt_session_price(trainer=self.trainer, start_time=start, end_time=end)
-        except SchedulingError:
+        except ClubError:
             return None
 
     def get_context_data(self, **kwargs):
@@ -126,7 +127,7 @@ class SlotPickerView(ServiceFormView):
                 day=day,
                 previous_day=day - datetime.timedelta(days=1),
                 next_day=day + datetime.timedelta(days=1),
-                today=timezone.localdate(timezone.now(), timezone.get_default_timezone()),
+                today=club_today(),
                 duration=duration,
                 duration_label=dict(DURATION_CHOICES)[duration],
                 slots=trainer_free_slots(trainer=trainer, day=day, duration=length, step=SLOT_STEP),
@@ -163,6 +164,9 @@ class SessionBookView(SlotPickerView):
 class OwnSessionMixin:
     """The session in the URL, if it is one of the signed-in member's; anyone else's is a 404."""
 
+    member: Member  # set by MemberRequiredMixin
+    kwargs: dict[str, Any]
+
     @cached_property
     def session(self) -> PersonalTrainingSession:
         own = PersonalTrainingSession.objects.filter(member=self.member).select_related(
@@ -174,8 +178,8 @@ class OwnSessionMixin:
         context = super().get_context_data(**kwargs)
         context.update(
             session=self.session,
-            cutoff=_cutoff(),
-            cutoff_hours=settings.PT_CANCELLATION_CUTOFF_HOURS,
+            within_cutoff=pt_within_cutoff(self.session.booking.start_time),
+            cutoff_hours=pt_cutoff_hours(),
         )
         return context
 
@@ -186,7 +190,9 @@ class SessionRescheduleView(OwnSessionMixin, SlotPickerView):
 
     @property
     def trainer(self) -> Trainer:
-        return self.session.booking.trainer
+        trainer = self.session.booking.trainer
+        assert trainer is not None  # a PT session always has its trainer
+        return trainer
 
     def moving_booking_id(self) -> int | None:
         return self.session.booking_id
@@ -214,10 +220,10 @@ class SessionCancelView(OwnSessionMixin, ServiceFormView):
 
     def perform(self, form):
         session = self.session
-        settlement = pt_session_cancel_and_settle(session=session, by_member=True)
+        outcome = pt_session_cancel(session=session, by_member=True)
         messages.success(
             self.request,
-            f"Cancelled: {describe_booking(session.booking)} with {self.trainer_name}.{settlement_note(settlement)}",
+            f"Cancelled: {describe_booking(session.booking)} with {self.trainer_name}.{settlement_note(outcome)}",
         )
         return redirect("members:training")
 

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from clubsite.pagination import paginate
 from members.charts import metric_charts
-from members.forms import METRIC_ERROR_FIELDS, MetricForm, club_now_input
+from members.portal.forms import MetricForm, club_now_input
 from members.selectors import metric_chart_entries, metric_history
 from members.services import metric_record
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate
+from ..mixins import MemberRequiredMixin
+from .base import ServiceFormView
 
 CHART_ENTRIES = 120
 
@@ -32,7 +34,6 @@ class MetricHistoryView(MemberRequiredMixin, TemplateView):
 class MetricCreateView(ServiceFormView):
     template_name = "members/metric_form.html"
     form_class = MetricForm
-    error_fields = METRIC_ERROR_FIELDS
 
     def get_initial(self):
         return {"recorded_at": club_now_input()}

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from members.forms import GOAL_ERROR_FIELDS, ConfirmForm, GoalForm
-from members.models import FitnessGoal
-from members.selectors import GoalProgress, member_goals
+from clubsite.pagination import paginate
+from members.models import FitnessGoal, Member
+from members.portal.forms import ConfirmForm, GoalForm
+from members.selectors import member_goals, progress_of
 from members.services import goal_create, goal_deactivate, goal_update
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate
+from ..mixins import MemberRequiredMixin
+from .base import ServiceFormView
 
 
 class GoalListView(MemberRequiredMixin, TemplateView):
@@ -22,16 +26,13 @@ class GoalListView(MemberRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         page = paginate(self.request, member_goals(member=self.member))
         context["page_obj"] = page
-        context["goals"] = [
-            GoalProgress(goal=goal, start_value=goal.start_value, current_value=goal.current_value) for goal in page
-        ]
+        context["goals"] = [progress_of(goal) for goal in page]
         return context
 
 
 class GoalCreateView(ServiceFormView):
     template_name = "members/goal_form.html"
     form_class = GoalForm
-    error_fields = GOAL_ERROR_FIELDS
 
     def perform(self, form):
         goal = goal_create(member=self.member, **form.cleaned_data)
@@ -41,6 +42,9 @@ class GoalCreateView(ServiceFormView):
 
 class OwnGoalMixin:
     """The goal in the URL, if it is one of the signed-in member's; anyone else's is a 404."""
+
+    member: Member  # set by MemberRequiredMixin
+    kwargs: dict[str, Any]
 
     @cached_property
     def goal(self) -> FitnessGoal:
@@ -55,7 +59,6 @@ class OwnGoalMixin:
 class GoalUpdateView(OwnGoalMixin, ServiceFormView):
     template_name = "members/goal_form.html"
     form_class = GoalForm
-    error_fields = GOAL_ERROR_FIELDS
 
     def get_initial(self):
         return GoalForm.initial_for(self.goal)

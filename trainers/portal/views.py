@@ -6,7 +6,6 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,10 +13,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
-from clubsite.pagination import CappedCountPaginator
+from clubsite.core.clock import club_today
+from clubsite.core.errors import ClubError
+from clubsite.core.forms import add_club_error
+from clubsite.pagination import paginate
 from operations import services
+from operations.describe import describe_span
 from operations.models import Booking
-from operations.services import SchedulingError
+from trainers import selectors as trainer_reads
 
 from . import selectors
 from .forms import (
@@ -48,12 +51,7 @@ GET_ONLY = ["get", "head", "options"]
 
 
 def _span(window) -> str:
-    return services.describe_span(window.start_time, window.end_time)
-
-
-def _page(request, items, per_page: int):
-    # get_page: a missing, bad or too-high ?page= shows a real page rather than an error.
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return describe_span(window.start_time, window.end_time)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,7 +66,7 @@ class ScheduleWeekView(TrainerRequiredMixin, TemplateView):
     http_method_names = GET_ONLY
 
     def requested_day(self) -> datetime.date:
-        today = timezone.localdate()
+        today = club_today()
         try:
             day = datetime.date.fromisoformat(self.request.GET.get("week", ""))
         except ValueError:
@@ -78,7 +76,7 @@ class ScheduleWeekView(TrainerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["week"] = selectors.trainer_week(trainer=self.trainer, week_start=self.requested_day())
-        context["this_week"] = selectors.week_start_of(timezone.localdate())
+        context["this_week"] = trainer_reads.week_start_of(club_today())
         return context
 
 
@@ -91,8 +89,8 @@ class ScheduleListView(TrainerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         when = selectors.SCHEDULE_PAST if self.request.GET.get("when") == "past" else selectors.SCHEDULE_UPCOMING
-        page = _page(
-            self.request, selectors.trainer_schedule_list(trainer=self.trainer, when=when), SCHEDULE_PAGE_SIZE
+        page = paginate(
+            self.request, selectors.trainer_schedule_list(trainer=self.trainer, when=when), per_page=SCHEDULE_PAGE_SIZE
         )
         context.update(when=when, page_obj=page, entries=selectors.schedule_entries(page.object_list))
         return context
@@ -109,7 +107,9 @@ class AvailabilityListView(TrainerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = _page(self.request, selectors.trainer_availability_list(trainer=self.trainer), AVAILABILITY_PAGE_SIZE)
+        page = paginate(
+            self.request, selectors.trainer_availability_list(trainer=self.trainer), per_page=AVAILABILITY_PAGE_SIZE
+        )
         context.update(page_obj=page, windows=page.object_list)
         return context
 
@@ -135,8 +135,8 @@ class AvailabilityCreateView(TrainerRequiredMixin, FormView):
                     self.request,
                     WINDOWS_ADDED.format(count=len(windows), first=_span(windows[0]), last=_span(windows[-1])),
                 )
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         return redirect("trainers:availability")
 
@@ -155,7 +155,7 @@ class OwnObjectMixin:
 
 class OwnWindowMixin(OwnObjectMixin):
     def get_owned_queryset(self):
-        return selectors.trainer_windows(trainer=self.trainer)
+        return trainer_reads.trainer_windows(trainer=self.trainer)
 
     @property
     def window(self):
@@ -180,8 +180,8 @@ class AvailabilityUpdateView(TrainerRequiredMixin, OwnWindowMixin, FormView):
                 start_time=form.cleaned_data["start_time"],
                 end_time=form.cleaned_data["end_time"],
             )
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, WINDOW_CHANGED.format(window=_span(window)))
         return redirect("trainers:availability")
@@ -198,8 +198,8 @@ class AvailabilityDeleteView(TrainerRequiredMixin, OwnWindowMixin, FormView):
         described = _span(self.window)
         try:
             services.availability_delete(availability=self.window)
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, WINDOW_REMOVED.format(window=described))
         return redirect("trainers:availability")
@@ -241,8 +241,8 @@ class ClassDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
         attended = form.cleaned_data["attended"]
         try:
             services.class_attendance_mark(group_class=self.object, attended_member_ids=attended)
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, ATTENDANCE_SAVED.format(attended=len(attended), seated=len(self.registrations)))
         return redirect("trainers:class-detail", pk=self.object.pk)
@@ -270,8 +270,8 @@ class SessionDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
     def form_valid(self, form):
         try:
             session = services.pt_session_mark(session=self.object, status=form.cleaned_data["status"])
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, SESSION_MARKED.format(status=session.booking.get_status_display().lower()))
         return redirect("trainers:session-detail", pk=session.pk)
@@ -293,8 +293,11 @@ class MemberLookupView(TrainerRequiredMixin, TemplateView):
         form = MemberLookupForm(self.request.GET or None)
         term = form.cleaned_data["q"].strip() if form.is_valid() else ""
         page = (
-            CappedCountPaginator(selectors.member_lookup(term=term), LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP).get_page(
-                self.request.GET.get("page")
+            paginate(
+                self.request,
+                trainer_reads.member_lookup(term=term),
+                per_page=LOOKUP_PAGE_SIZE,
+                count_cap=LOOKUP_COUNT_CAP,
             )
             if term
             else None
@@ -303,7 +306,7 @@ class MemberLookupView(TrainerRequiredMixin, TemplateView):
             form=form,
             term=term,
             page_obj=page,
-            results=[(m, selectors.latest_metric_of(m)) for m in page.object_list] if page else [],
+            results=[(m, trainer_reads.latest_metric_of(m)) for m in page.object_list] if page else [],
         )
         return context
 
@@ -316,10 +319,10 @@ class MemberProfileView(TrainerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        member = selectors.member_lookup_profile(member_id=self.kwargs["pk"]).first()
+        member = trainer_reads.member_lookup_profile(member_id=self.kwargs["pk"]).first()
         if member is None:
             raise Http404("No such member.")
-        context.update(member=member, metric=selectors.latest_metric_of(member))
+        context.update(member=member, metric=trainer_reads.latest_metric_of(member))
         return context
 
 
@@ -348,8 +351,8 @@ class EquipmentIssueView(TrainerRequiredMixin, FormView):
                 issue_description=form.cleaned_data["issue_description"],
                 reported_by=self.request.user,
             )
-        except SchedulingError as error:
-            form.add_error(None, str(error))
+        except ClubError as error:
+            add_club_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, ISSUE_REPORTED.format(equipment=equipment, room=equipment.room.name))
         return redirect(reverse("trainers:equipment-issue"))

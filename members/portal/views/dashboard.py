@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
-from members.selectors import member_dashboard
+from members.portal.selectors import member_dashboard
 
-from .base import MemberRequiredMixin
+from ..mixins import MemberRequiredMixin
 
 
 class DashboardView(MemberRequiredMixin, TemplateView):

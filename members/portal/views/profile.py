@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 
-from members.forms import PROFILE_ERROR_FIELDS, ProfileForm
+from members.portal.forms import ProfileForm
 from members.services import member_update
 
 from .base import ServiceFormView
@@ -14,7 +14,6 @@ from .base import ServiceFormView
 class ProfileView(ServiceFormView):
     template_name = "members/profile_form.html"
     form_class = ProfileForm
-    error_fields = PROFILE_ERROR_FIELDS
 
     def get_initial(self):
         return ProfileForm.initial_for(self.member)

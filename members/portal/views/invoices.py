@@ -6,8 +6,9 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from billing.selectors import invoice_detail, invoice_list_for_member, member_outstanding_balance
+from clubsite.pagination import paginate
 
-from .base import MemberRequiredMixin, paginate
+from ..mixins import MemberRequiredMixin
 
 
 class InvoiceListView(MemberRequiredMixin, TemplateView):

@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from billing.services import class_registration_cancel_and_settle
-from members.filters import TimetableFilter
-from members.forms import ConfirmForm
-from members.selectors import class_with_seats, member_class_registrations
+from clubsite.pagination import paginate
+from members.portal.filters import TimetableFilter
+from members.portal.forms import ConfirmForm
+from members.portal.selectors import class_with_seats, member_class_registrations
 from operations.models import Booking, ClassRegistration, GroupClass
 from operations.selectors import class_timetable, timetable_rows, waitlist_position
-from operations.services import class_register, describe_booking
+from operations.services import class_register, class_registration_cancel, describe_booking
 
-from .base import MemberRequiredMixin, ServiceFormView, paginate, safe_next, settlement_note
+from ..mixins import MemberRequiredMixin
+from .base import ServiceFormView, safe_next, settlement_note
 
 TIMETABLE_DAYS = 90
 
@@ -41,12 +42,9 @@ class TimetableView(MemberRequiredMixin, TemplateView):
         mine = member_class_registrations(member=self.member, class_ids=[group_class.pk for group_class in page])
         for group_class in page:
             group_class.my_registration = mine.get(group_class.pk)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=filterset,
             page_obj=page,
-            query=query.urlencode(),
             timetable_days=TIMETABLE_DAYS,
             here=self.request.get_full_path(),
         )
@@ -69,9 +67,7 @@ class ClassRegisterView(ServiceFormView):
         group_class = self.group_class
         context.update(
             group_class=group_class,
-            registration=member_class_registrations(member=self.member, class_ids=[group_class.pk]).get(
-                group_class.pk
-            ),
+            registration=member_class_registrations(member=self.member, class_ids=[group_class.pk]).get(group_class.pk),
             started=group_class.booking.start_time <= timezone.now(),
             cancelled=group_class.booking.status == Booking.Status.CANCELLED,
             next=safe_next(self.request, reverse("members:timetable")),
@@ -85,8 +81,7 @@ class ClassRegisterView(ServiceFormView):
             position = waitlist_position(registration=registration)
             messages.info(
                 self.request,
-                f"{what} is full: you are number {position} on the waitlist. "
-                "We will email you if a place frees up.",
+                f"{what} is full: you are number {position} on the waitlist. We will email you if a place frees up.",
             )
         else:
             messages.success(self.request, f"You have a place in {what}.")
@@ -116,12 +111,10 @@ class RegistrationCancelView(ServiceFormView):
     def perform(self, form):
         registration = self.registration
         was_waitlisted = registration.status == ClassRegistration.Status.WAITLISTED
-        settlement = class_registration_cancel_and_settle(registration=registration)
+        outcome = class_registration_cancel(registration=registration)
         what = describe_booking(registration.group_class.booking)
         if was_waitlisted:
             messages.success(self.request, f"You have left the waitlist of {what}.")
         else:
-            messages.success(
-                self.request, f"Your place in {what} has been cancelled.{settlement_note(settlement)}"
-            )
+            messages.success(self.request, f"Your place in {what} has been cancelled.{settlement_note(outcome)}")
         return redirect(safe_next(self.request, reverse("members:dashboard")))

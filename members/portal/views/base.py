@@ -1,0 +1,67 @@
+"""What the member portal's pages share: refusals show on the form, a cancellation says what it did to the bill."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView
+
+from billing.services import Settlement
+from clubsite.core.errors import ClubError
+from clubsite.core.forms import add_club_error
+from operations.events import Cancelled
+
+from ..mixins import MemberRequiredMixin
+
+
+class ServiceFormView(MemberRequiredMixin, FormView):
+    """A form whose valid data goes to a service; a refusal is shown on the form with what was typed."""
+
+    #: A service's field name -> this form's name for it, where they differ (see ``add_club_error``).
+    error_fields: Mapping[str, str] = {}
+
+    def perform(self, form: Any) -> HttpResponse:
+        """Call the service and return the response; raise the service's error to refuse."""
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return self.perform(form)
+        except ClubError as error:
+            add_club_error(form, error, fields=self.error_fields)
+            return self.form_invalid(form)
+
+
+def settlement_note(outcome: Cancelled[Any]) -> str:
+    """What cancelling did to the member's bill, in their words ("" when nothing had been billed)."""
+    settlement = outcome.effect(Settlement)
+    if settlement is None:
+        return ""
+    if settlement.credited:
+        return " It had already been invoiced, so it is credited on this month's invoice."
+    if settlement.removed:
+        return " It is off your next invoice."
+    return ""
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` address the form came from when it is on this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    # Only a path on this site: redirect() would take a bare word ("0") for a URL name and fail.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default
+
+
+#: For a form whose slot is carried in hidden fields: a refusal about the times is shown above the form.
+SLOT_ERRORS_ABOVE = {"start_time": NON_FIELD_ERRORS, "end_time": NON_FIELD_ERRORS}
