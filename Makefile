@@ -1,4 +1,4 @@
-# Clubsite: `make run` to try it, `make test` to check it. Both install what they need first.
+# Clubsite: `make run` to try it, `make check` and `make test` to check it. Both install what they need first.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate seed test check db-stop db-status clean bench loadtest
+.PHONY: install run migrate seed test test-dates check db-stop db-status clean bench loadtest
 
 install: $(STAMP)
 
@@ -32,8 +32,22 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The suite on the days that catch date bugs (see conftest.py): month ends, a leap day, New Year's Eve late,
+# both DST changes, and the first of a summer month whose first half hour is still the last month in UTC.
+# The browser journeys stay out: chromium keeps the real clock.
+TEST_DATES := "2027-01-31 12:00" "2028-02-29 12:00" "2026-12-31 23:30" "2027-03-27 23:30" "2027-03-28 12:00" \
+	"2026-10-25 00:30" "2027-06-30 23:30" "2027-07-01 00:30"
+test-dates: install
+	@for when in $(TEST_DATES); do \
+		echo "== the tests on $$when"; \
+		CLUBSITE_TEST_NOW="$$when" $(BIN)/python -m pytest -q -m "not e2e" --ignore=clubsite/tests/e2e $(PYTEST_ARGS) || exit 1; \
+	done
+
+# Style, the layers (import contracts), types, Django's own checks, and no model change without its migration.
 check: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
