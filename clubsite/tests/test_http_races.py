@@ -156,5 +156,5 @@ def test_fifty_members_click_for_one_personal_training_slot_and_exactly_one_book
     assert (session.booking.trainer_id, session.booking.start_time) == (trainer.pk, start)
     assert session.member_id in [member.pk for member in members]
     # Each of the others is told the time was just taken, naming what took it.
-    taken = services.TRAINER_BOOKED_BY.format(booking=services.describe_booking(session.booking))
+    taken = services.SchedulingError("trainer_booked_by", booking=services.describe_booking(session.booking)).message
     assert [click.messages for click in refused] == [[taken]] * (CLICKERS - 1)

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 
-from clubsite.db import violated_constraint
+from clubsite.core.db import violated_constraint
 
 # What the RunSQL migrations add beside the models' tables.
 VIEWS = {"members_latest_metric"}

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from billing.models import Invoice, Payment
 from billing.tests.factories import MembershipFactory, MembershipPlanFactory
+from clubsite.testing.roles import staff_user
 from members.tests.factories import MemberFactory
 from operations.models import AdminStaff
-from operations.tests.roles import staff_user
 
 from .journeys import nav, sign_in
 

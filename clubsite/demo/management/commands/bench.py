@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -56,7 +58,7 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("Run benchmarks without DEBUG: DJANGO_SETTINGS_MODULE=clubsite.settings.bench")
         pages = self._pages()
-        results = {"label": label, "scale": self._scale(), "requests": requests, "pages": {}}
+        results: dict[str, Any] = {"label": label, "scale": self._scale(), "requests": requests, "pages": {}}
         for name, (client, url) in tqdm(pages.items(), desc="pages", unit="page"):
             results["pages"][name] = self._measure(client, url, requests)
         self.stdout.write(self._single(results))
@@ -90,6 +92,8 @@ class Command(BaseCommand):
         trainer = self._client_for("bulk.trainer.0@example.com" if bulk else DEMO_TRAINER_EMAIL)
         admin = self._client_for(DEMO_ADMIN_EMAIL)
         some_member = User.objects.filter(member__isnull=False).order_by("id").first()
+        if some_member is None:
+            raise CommandError("No member to look up: run `manage.py seed_demo` (and seed_bulk) first.")
         full_name = f"{some_member.first_name} {some_member.last_name}"
         return {
             "member dashboard": (member, reverse("members:dashboard")),
@@ -108,8 +112,13 @@ class Command(BaseCommand):
             response = client.get(url)
             if response.status_code != 200:
                 raise CommandError(f"{url} answered {response.status_code}")
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        queries: list[str] = []
+
+        def counted(execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(counted):
             client.get(url)
         samples = []
         for _ in range(requests):

@@ -10,6 +10,7 @@ themselves after --duration seconds.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -104,7 +105,7 @@ class Command(BaseCommand):
             GroupClass.objects.filter(
                 booking__kind=Booking.Kind.GROUP_CLASS,
                 booking__status=Booking.Status.SCHEDULED,
-                booking__start_time__gt=timezone.now() + timezone.timedelta(hours=1),
+                booking__start_time__gt=timezone.now() + datetime.timedelta(hours=1),
             ).values_list("id", flat=True)
         )
         if not ids:

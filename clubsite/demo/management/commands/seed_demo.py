@@ -177,8 +177,8 @@ class Command(BaseCommand):
             (equipment[9], "Safety pin missing on the left side.", MaintenanceRecord.Status.IN_PROGRESS),
             (equipment[12], "Belt squeaks above 12 km/h.", MaintenanceRecord.Status.RESOLVED),
         ]
-        for item, text, final_status in issues:
-            record = operations.maintenance_record_create(equipment=item, issue_description=text, reported_by=reporter)
+        for worn, text, final_status in issues:
+            record = operations.maintenance_record_create(equipment=worn, issue_description=text, reported_by=reporter)
             if final_status is not None:
                 record = operations.maintenance_record_set_status(
                     record=record, status=MaintenanceRecord.Status.IN_PROGRESS
@@ -318,10 +318,11 @@ class Command(BaseCommand):
                 )
                 classes += 1
             start = _at(day, 15)
+            trainer = self.trainers[offset % len(self.trainers)]
             booking = Booking.objects.create(
                 kind=Booking.Kind.PERSONAL_TRAINING,
                 room=self.rooms["PT Suite"],
-                trainer=self.trainers[offset % len(self.trainers)],
+                trainer=trainer,
                 start_time=start,
                 end_time=start + datetime.timedelta(hours=1),
                 status=Booking.Status.COMPLETED,
@@ -329,7 +330,7 @@ class Command(BaseCommand):
             PersonalTrainingSession.objects.create(
                 member=self.members[0] if offset % 4 == 0 else self.random.choice(self.members),
                 booking=booking,
-                price=booking.trainer.hourly_rate,
+                price=trainer.hourly_rate,
             )
             sessions += 1
         return f"{classes} classes, {sessions} PT sessions"

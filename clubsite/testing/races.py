@@ -1,17 +1,13 @@
-"""Test helpers shared by the apps' test suites."""
+"""Concurrent calls released together, to prove that a rule holds under a race."""
 
 from __future__ import annotations
 
-import datetime
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.messages import get_messages
-from django.db import connection, connections
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.db import connections
 
 
 @dataclass
@@ -51,33 +47,3 @@ def race(action: Callable[[int], Any], *, workers: int, timeout: float = 60) -> 
     if any(thread.is_alive() for thread in threads):
         raise AssertionError(f"race did not finish within {timeout} s")
     return outcome
-
-
-def sign_in(client, *, email: str, password: str) -> bool:
-    """Sign in through the sign-in page, as a person does (and as the sign-in throttling sees it).
-
-    Django's ``client.login`` calls ``authenticate`` without a request, which django-axes refuses.
-    """
-    from django.urls import reverse
-
-    client.post(reverse("accounts:login"), {"username": email, "password": password})
-    return "_auth_user_id" in client.session
-
-
-def split_datetime(value: datetime.datetime, name: str) -> dict[str, str]:
-    """How the admin's split date and time widget posts ``value``, on the club's clock."""
-    local = timezone.localtime(value)
-    return {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M:%S")}
-
-
-def query_count(client, address: str) -> int:
-    """The queries a GET of ``address`` costs; the page must open."""
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(address)
-    assert response.status_code == 200, address
-    return len(context)
-
-
-def messages_of(response) -> list[str]:
-    """The Django messages a response carries (after a redirect was followed, or on the page itself)."""
-    return [str(message) for message in get_messages(response.wsgi_request)]

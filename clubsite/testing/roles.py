@@ -1,0 +1,30 @@
+"""Staff users of each role for the back-office tests, made the way the club makes them: through the role service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from clubsite.accounts.models import User
+from operations.models import AdminStaff
+from operations.staff import staff_groups_sync, staff_set_role
+
+ROLES = [role.value for role in AdminStaff.Role]
+
+
+def staff_user(role: str, **user_fields: Any) -> User:
+    from clubsite.accounts.tests.factories import UserFactory
+
+    # A transactional test flushes the database, role groups included: put them back as the migration made them.
+    staff_groups_sync()
+    user: User = UserFactory.create(**user_fields)
+    staff_set_role(user=user, role=role)
+    return user
+
+
+def sign_in_as(client: Client, role: str, **user_fields: Any) -> User:
+    """``client`` signed in as a new staff member with ``role``; returns the user."""
+    user = staff_user(role, **user_fields)
+    client.force_login(user)
+    return user
