@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from clubsite.core.errors import ClubError, Message
+from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError, Message
 
 
 class BillingError(ClubError):
@@ -19,7 +19,7 @@ class BillingError(ClubError):
         # input
         "member_required": Message("Choose a member.", "member"),
         "plan_required": Message("Choose a membership plan.", "plan"),
-        "plan_inactive": Message("This membership plan is no longer offered.", "plan"),
+        "plan_inactive": Message("This membership plan is no longer offered.", "plan", kind=CONFLICT),
         "date_required": Message("Enter a date."),
         "time_invalid": Message("Enter a date and time with a time zone."),
         "amount_invalid": Message("Enter an amount with at most two decimal places, below 100,000,000."),
@@ -28,25 +28,27 @@ class BillingError(ClubError):
         "reference_too_long": Message("A reference can be at most 80 characters.", "reference"),
         # memberships
         "membership_required": Message("Choose a membership.", "membership"),
-        "membership_already_current": Message("This member already has a current membership.", "member"),
+        "membership_already_current": Message("This member already has a current membership.", "member", kind=CONFLICT),
         "membership_start_not_after_current": Message(
-            "A new membership must start after the current membership started.", "started_on"
+            "A new membership must start after the current membership started.", "started_on", kind=CONFLICT
         ),
         "membership_overlaps_previous": Message(
-            "A new membership cannot start before the member's previous membership ended.", "started_on"
+            "A new membership cannot start before the member's previous membership ended.", "started_on", kind=CONFLICT
         ),
-        "membership_already_ended": Message("This membership has already ended.", "membership"),
+        "membership_already_ended": Message("This membership has already ended.", "membership", kind=CONFLICT),
         "membership_end_before_start": Message("A membership cannot end before it starts.", "ended_on"),
         # periods and generation
         "period_end_before_start": Message("The billing period cannot end before it starts.", "period_end"),
         "period_too_long": Message("A billing period can be at most one year long.", "period_end"),
-        "plan_month_already_billed": Message("This membership month is already billed."),
-        "class_already_billed": Message("This class registration is already billed."),
-        "pt_session_already_billed": Message("This personal training session is already billed."),
-        "invoice_draft_exists": Message("This member already has a draft invoice for that period: {invoice}."),
+        "plan_month_already_billed": Message("This membership month is already billed.", kind=CONFLICT),
+        "class_already_billed": Message("This class registration is already billed.", kind=CONFLICT),
+        "pt_session_already_billed": Message("This personal training session is already billed.", kind=CONFLICT),
+        "invoice_draft_exists": Message(
+            "This member already has a draft invoice for that period: {invoice}.", kind=CONFLICT
+        ),
         # invoices and their lines
         "invoice_required": Message("Choose an invoice.", "invoice"),
-        "invoice_not_draft": Message("Lines can only be added to a draft invoice.", "invoice"),
+        "invoice_not_draft": Message("Lines can only be added to a draft invoice.", "invoice", kind=CONFLICT),
         "line_kind_not_manual": Message("Only manual and credit lines can be added by hand.", "kind"),
         "description_required": Message("Enter a description.", "description"),
         "description_too_long": Message("A description can be at most 200 characters.", "description"),
@@ -54,21 +56,27 @@ class BillingError(ClubError):
         "price_negative": Message("A price cannot be negative; add a credit line instead.", "unit_price"),
         "credit_not_negative": Message("A credit lowers the total: enter it as a negative amount.", "unit_price"),
         "line_invalid": Message("A line bills exactly the thing its kind names."),
-        "line_required": Message("This invoice line no longer exists.", "line"),
-        "line_remove_not_draft": Message("Lines can only be removed from a draft invoice.", "line"),
-        "invoice_issue_not_draft": Message("Only a draft invoice can be issued.", "invoice"),
-        "invoice_empty": Message("Add at least one line before issuing the invoice.", "invoice"),
+        "line_required": Message("This invoice line no longer exists.", "line", kind=NOT_FOUND),
+        "line_remove_not_draft": Message("Lines can only be removed from a draft invoice.", "line", kind=CONFLICT),
+        "invoice_issue_not_draft": Message("Only a draft invoice can be issued.", "invoice", kind=CONFLICT),
+        "invoice_empty": Message("Add at least one line before issuing the invoice.", "invoice", kind=CONFLICT),
         "invoice_number_missing": Message("An issued invoice has a number and an issue date."),
-        "invoice_number_taken": Message("This invoice number is already in use."),
+        "invoice_number_taken": Message("This invoice number is already in use.", kind=CONFLICT),
         # payments, refunds and voids
-        "payment_invoice_not_issued": Message("Payments can only be recorded against an issued invoice.", "invoice"),
-        "payment_invoice_already_paid": Message("This invoice is already paid in full.", "invoice"),
-        "payment_above_balance": Message("The payment is more than the balance still due.", "amount"),
+        "payment_invoice_not_issued": Message(
+            "Payments can only be recorded against an issued invoice.", "invoice", kind=CONFLICT
+        ),
+        "payment_invoice_already_paid": Message("This invoice is already paid in full.", "invoice", kind=CONFLICT),
+        "payment_above_balance": Message("The payment is more than the balance still due.", "amount", kind=CONFLICT),
         "payment_in_future": Message("A payment cannot be received in the future.", "received_at"),
-        "refund_invoice_status": Message("Refunds can only be made on an issued or paid invoice.", "invoice"),
-        "refund_above_paid": Message("A refund cannot be more than what was paid on this invoice.", "amount"),
-        "void_invoice_status": Message("Only a draft or issued invoice can be voided.", "invoice"),
+        "refund_invoice_status": Message(
+            "Refunds can only be made on an issued or paid invoice.", "invoice", kind=CONFLICT
+        ),
+        "refund_above_paid": Message(
+            "A refund cannot be more than what was paid on this invoice.", "amount", kind=CONFLICT
+        ),
+        "void_invoice_status": Message("Only a draft or issued invoice can be voided.", "invoice", kind=CONFLICT),
         "void_has_payments": Message(
-            "An invoice with money received cannot be voided; refund the payments first.", "invoice"
+            "An invoice with money received cannot be voided; refund the payments first.", "invoice", kind=CONFLICT
         ),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from clubsite.core.errors import ClubError, Message
+from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError, Message
 
 from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE
 
@@ -28,7 +28,7 @@ class MemberError(ClubError):
     messages = {
         # members
         "member_required": Message("Choose a member.", field="member"),
-        "member_not_found": Message("This member no longer exists.", field="member"),
+        "member_not_found": Message("This member no longer exists.", field="member", kind=NOT_FOUND),
         "birth_date_required": Message("Enter your date of birth.", field="date_of_birth"),
         "birth_date_future": Message("The date of birth cannot be in the future.", field="date_of_birth"),
         "age_out_of_range": Message(
@@ -42,7 +42,7 @@ class MemberError(ClubError):
         ),
         # goals
         "goal_required": Message("Choose a goal.", field="goal"),
-        "goal_not_found": Message("This goal no longer exists.", field="goal"),
+        "goal_not_found": Message("This goal no longer exists.", field="goal", kind=NOT_FOUND),
         "goal_type_invalid": Message("Choose one of the listed goal types.", field="goal_type"),
         "goal_target_invalid": Message(
             f"The target must be a number greater than 0 and at most {GOAL_TARGET_MAX}.", field="target_value"
@@ -54,8 +54,8 @@ class MemberError(ClubError):
         "goal_date_too_far": Message(
             f"The target date must be within {GOAL_HORIZON_YEARS} years.", field="target_date"
         ),
-        "goal_inactive": Message("This goal is no longer active; set a new goal instead.", field="goal"),
-        "goal_already_inactive": Message("This goal is already inactive.", field="goal"),
+        "goal_inactive": Message("This goal is no longer active; set a new goal instead.", field="goal", kind=CONFLICT),
+        "goal_already_inactive": Message("This goal is already inactive.", field="goal", kind=CONFLICT),
         # health metrics
         "metric_empty": Message("Enter at least one of weight, heart rate or body fat."),
         "weight_out_of_range": Message(
@@ -73,5 +73,7 @@ class MemberError(ClubError):
         "metric_time_before_birth": Message(
             "A measurement cannot be dated before the member's date of birth.", field="recorded_at"
         ),
-        "metric_is_history": Message("Health metrics are history and cannot be changed; record a new entry instead."),
+        "metric_is_history": Message(
+            "Health metrics are history and cannot be changed; record a new entry instead.", kind=CONFLICT
+        ),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clubsite.core.errors import ClubError, Message
+from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError, Message
 
 
 class SchedulingError(ClubError):
@@ -22,38 +22,52 @@ class SchedulingError(ClubError):
         ),
         # Trainers and their availability
         "trainer_required": Message("Choose a trainer.", field="trainer"),
-        "trainer_inactive": Message("This trainer is no longer active and cannot be booked.", field="trainer"),
-        "trainer_unavailable": Message("The trainer is not available for the whole of that time.", field="trainer"),
+        "trainer_inactive": Message(
+            "This trainer is no longer active and cannot be booked.", field="trainer", kind=CONFLICT
+        ),
+        "trainer_unavailable": Message(
+            "The trainer is not available for the whole of that time.", field="trainer", kind=CONFLICT
+        ),
         "availability_too_long": Message("An availability window can last at most 16 hours.", field="end_time"),
-        "availability_overlaps": Message("This window overlaps your window {window}."),
-        "availability_overlaps_another": Message("This window overlaps another of your availability windows."),
+        "availability_overlaps": Message("This window overlaps your window {window}.", kind=CONFLICT),
+        "availability_overlaps_another": Message(
+            "This window overlaps another of your availability windows.", kind=CONFLICT
+        ),
         # One line of ``availability_weeks_overlap``: never raised alone.
-        "availability_week_overlaps": Message("Week {number} ({day}) overlaps your window {window}"),
-        "availability_weeks_overlap": Message("No windows were created. {clashes}."),
-        "availability_gone": Message("This availability window no longer exists.", field="availability"),
-        "availability_strands_bookings": Message("These bookings would be left outside your availability: {bookings}."),
+        "availability_week_overlaps": Message("Week {number} ({day}) overlaps your window {window}", kind=CONFLICT),
+        "availability_weeks_overlap": Message("No windows were created. {clashes}.", kind=CONFLICT),
+        "availability_gone": Message(
+            "This availability window no longer exists.", field="availability", kind=NOT_FOUND
+        ),
+        "availability_strands_bookings": Message(
+            "These bookings would be left outside your availability: {bookings}.", kind=CONFLICT
+        ),
         # Rooms and bookings
         "room_required": Message("Choose a room.", field="room"),
         "room_booking_kind_invalid": Message("A room booking is either an event or a closure.", field="kind"),
         "room_booking_title_required": Message("Say what the room is booked for.", field="title"),
         "room_booking_too_long": Message("A room booking can last at most 31 days.", field="end_time"),
-        "room_booked": Message("The room is already booked at that time.", field="room"),
-        "room_booked_by": Message("The room is already booked at that time: {booking}.", field="room"),
-        "trainer_booked": Message("The trainer is already booked at that time.", field="trainer"),
-        "trainer_booked_by": Message("The trainer is already booked at that time: {booking}.", field="trainer"),
-        "booking_required": Message("This booking no longer exists.", field="booking"),
-        "booking_already_cancelled": Message("This booking is already cancelled."),
-        "booking_started": Message("A booking that has started can no longer be cancelled."),
+        "room_booked": Message("The room is already booked at that time.", field="room", kind=CONFLICT),
+        "room_booked_by": Message("The room is already booked at that time: {booking}.", field="room", kind=CONFLICT),
+        "trainer_booked": Message("The trainer is already booked at that time.", field="trainer", kind=CONFLICT),
+        "trainer_booked_by": Message(
+            "The trainer is already booked at that time: {booking}.", field="trainer", kind=CONFLICT
+        ),
+        "booking_required": Message("This booking no longer exists.", field="booking", kind=NOT_FOUND),
+        "booking_already_cancelled": Message("This booking is already cancelled.", kind=CONFLICT),
+        "booking_started": Message("A booking that has started can no longer be cancelled.", kind=CONFLICT),
         "room_name_required": Message("Give the room a name.", field="name"),
-        "room_name_taken": Message("A room with this name already exists.", field="name"),
+        "room_name_taken": Message("A room with this name already exists.", field="name", kind=CONFLICT),
         "room_capacity_invalid": Message("A room holds at least one person.", field="capacity"),
         "room_capacity_below_classes": Message(
-            "{room} must hold at least {capacity} people for its upcoming classes: {classes}.", field="capacity"
+            "{room} must hold at least {capacity} people for its upcoming classes: {classes}.",
+            field="capacity",
+            kind=CONFLICT,
         ),
         # The admin's own refusals, told in the same words wherever they show
-        "class_cancel_not_allowed": Message("Only staff who manage classes can cancel a class."),
+        "class_cancel_not_allowed": Message("Only staff who manage classes can cancel a class.", kind=CONFLICT),
         "events_move_by_rebooking": Message(
-            "An event or closure is moved by cancelling it and booking the room again."
+            "An event or closure is moved by cancelling it and booking the room again.", kind=CONFLICT
         ),
         # Group classes and registrations
         "class_required": Message("Choose a class.", field="group_class"),
@@ -68,18 +82,20 @@ class SchedulingError(ClubError):
         "class_too_long": Message("A class can last at most 8 hours.", field="end_time"),
         # One line of ``class_weeks_failed``: never raised alone.
         "class_week_problem": Message("Week {number} ({day}): {problem}"),
-        "class_weeks_failed": Message("No classes were created. {problems}"),
-        "class_cancelled": Message("This class has been cancelled."),
-        "class_already_cancelled": Message("This class is already cancelled."),
-        "class_started": Message("This class has already started."),
-        "class_full": Message("This class is full."),
+        "class_weeks_failed": Message("No classes were created. {problems}", kind=CONFLICT),
+        "class_cancelled": Message("This class has been cancelled.", kind=CONFLICT),
+        "class_already_cancelled": Message("This class is already cancelled.", kind=CONFLICT),
+        "class_started": Message("This class has already started.", kind=CONFLICT),
+        "class_full": Message("This class is full.", kind=CONFLICT),
         "member_required": Message("Choose a member.", field="member"),
-        "member_busy": Message("You already have something booked at that time: {commitment}."),
-        "already_registered": Message("You are already registered or waitlisted for this class."),
-        "registration_required": Message("This registration no longer exists.", field="registration"),
-        "registration_already_cancelled": Message("This registration is already cancelled."),
-        "registration_class_started": Message("A registration cannot be cancelled once the class has started."),
-        "attendance_too_early": Message("Attendance can be taken once the class has started."),
+        "member_busy": Message("You already have something booked at that time: {commitment}.", kind=CONFLICT),
+        "already_registered": Message("You are already registered or waitlisted for this class.", kind=CONFLICT),
+        "registration_required": Message("This registration no longer exists.", field="registration", kind=NOT_FOUND),
+        "registration_already_cancelled": Message("This registration is already cancelled.", kind=CONFLICT),
+        "registration_class_started": Message(
+            "A registration cannot be cancelled once the class has started.", kind=CONFLICT
+        ),
+        "attendance_too_early": Message("Attendance can be taken once the class has started.", kind=CONFLICT),
         "attendance_not_seated": Message(
             "Only members holding a seat in this class can be marked as attended.", field="attended_member_ids"
         ),
@@ -88,31 +104,34 @@ class SchedulingError(ClubError):
             "A personal training session lasts between 30 minutes and 3 hours.", field="end_time"
         ),
         "pt_with_self": Message("A trainer cannot book a personal training session with themselves.", field="trainer"),
-        "pt_required": Message("This session no longer exists.", field="session"),
-        "pt_not_scheduled": Message("This session is no longer scheduled."),
-        "pt_started": Message("This session has already started."),
+        "pt_required": Message("This session no longer exists.", field="session", kind=NOT_FOUND),
+        "pt_not_scheduled": Message("This session is no longer scheduled.", kind=CONFLICT),
+        "pt_started": Message("This session has already started.", kind=CONFLICT),
         "pt_cutoff": Message(
-            "Sessions cannot be cancelled or moved within {hours} hours of the start; please contact the club."
+            "Sessions cannot be cancelled or moved within {hours} hours of the start; please contact the club.",
+            kind=CONFLICT,
         ),
-        "pt_not_started": Message("A session can be marked only once it has started."),
+        "pt_not_started": Message("A session can be marked only once it has started.", kind=CONFLICT),
         "pt_mark_invalid": Message("Mark a session as completed or as a no-show.", field="status"),
-        "pt_cancelled": Message("This session was cancelled."),
+        "pt_cancelled": Message("This session was cancelled.", kind=CONFLICT),
         # Staff roles
         "staff_user_required": Message("Choose a user account.", field="user"),
         "staff_role_invalid": Message(
             "Choose one of the staff roles: manager, front desk, maintenance or billing.", field="role"
         ),
         "staff_user_inactive": Message(
-            "This account is deactivated; reactivate it before giving it a staff role.", field="user"
+            "This account is deactivated; reactivate it before giving it a staff role.", field="user", kind=CONFLICT
         ),
         "staff_not_staff": Message("This person has no staff role.", field="user"),
         # Equipment maintenance
         "equipment_required": Message("Choose the equipment.", field="equipment"),
         "issue_required": Message("Describe the issue.", field="issue_description"),
-        "maintenance_required": Message("This maintenance record no longer exists.", field="record"),
+        "maintenance_required": Message("This maintenance record no longer exists.", field="record", kind=NOT_FOUND),
         "maintenance_status_invalid": Message("Choose open, in progress or resolved.", field="status"),
-        "maintenance_same_status": Message("The record already has that status.", field="status"),
-        "maintenance_already_resolved": Message("A resolved record cannot be changed; report a new issue instead."),
+        "maintenance_same_status": Message("The record already has that status.", field="status", kind=CONFLICT),
+        "maintenance_already_resolved": Message(
+            "A resolved record cannot be changed; report a new issue instead.", kind=CONFLICT
+        ),
         "resolution_notes_required": Message("Say how the issue was resolved.", field="resolution_notes"),
         "maintenance_resolved_at": Message("A record has a resolution time exactly when it is resolved."),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clubsite.core.errors import ClubError, Message
+from clubsite.core.errors import CONFLICT, ClubError, Message
 
 NAME_MAX_LENGTH = 150
 
@@ -12,7 +12,7 @@ class AccountError(ClubError):
 
     messages = {
         "email_invalid": Message("Enter a valid email address.", field="email"),
-        "email_taken": Message("An account with this email address already exists.", field="email"),
+        "email_taken": Message("An account with this email address already exists.", field="email", kind=CONFLICT),
         "name_required": Message("First and last name are required.", field="first_name"),
         "name_too_long": Message(
             f"First and last name can each be at most {NAME_MAX_LENGTH} characters long.", field="first_name"

@@ -11,13 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+#: What kind of refusal a code is, for a door that must say so in its own terms (the API's HTTP status):
+#: a value that is not acceptable, a request that clashes with how things stand now, or a thing that is gone.
+INVALID, CONFLICT, NOT_FOUND = "invalid", "conflict", "not_found"
+
 
 @dataclass(frozen=True)
 class Message:
-    """What a person reads for one code, and the field of the request it is about (None: the request as a whole)."""
+    """What a person reads for one code, the field of the request it is about (None: the request as a whole),
+    and what kind of refusal it is (INVALID, CONFLICT or NOT_FOUND)."""
 
     text: str
     field: str | None = None
+    kind: str = INVALID
 
 
 class ClubError(Exception):
@@ -30,11 +36,12 @@ class ClubError(Exception):
     """
 
     messages: ClassVar[Mapping[str, Message]] = {
-        "conflict": Message("The change conflicts with existing data; nothing was saved."),
+        "conflict": Message("The change conflicts with existing data; nothing was saved.", kind=CONFLICT),
     }
 
     code: str
     field: str | None
+    kind: str
     params: dict[str, Any]
     message: str
 
@@ -54,6 +61,7 @@ class ClubError(Exception):
             raise LookupError(f"{type(self).__name__} has no message for the code {code!r}") from None
         self.code = code
         self.field = field if field is not None else entry.field
+        self.kind = entry.kind
         self.params = params
         self.message = entry.text.format(**params) if params else entry.text
         super().__init__(self.message)
