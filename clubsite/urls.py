@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from clubsite import views
+from clubsite.api import views as api_views
+from clubsite.api.main import api
 
 # Staff see their club's name on every admin page, not "Django administration".
 admin.site.site_header = f"{settings.CLUB_NAME} · back office"
@@ -17,4 +20,8 @@ urlpatterns = [
     path("member/", include("members.portal.urls")),
     path("trainer/", include("trainers.portal.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", api_views.docs, name="api-docs"),
+    re_path(r"^api/", api_views.not_found),
+    path("docs", RedirectView.as_view(pattern_name="api-docs"), name="docs"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clubsite.core.errors import CONFLICT, ClubError, Message
+from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError, Message
 
 NAME_MAX_LENGTH = 150
 
@@ -17,4 +17,9 @@ class AccountError(ClubError):
         "name_too_long": Message(
             f"First and last name can each be at most {NAME_MAX_LENGTH} characters long.", field="first_name"
         ),
+        "token_name_required": Message("Give the token a name, so you can tell it apart later.", field="name"),
+        "token_name_too_long": Message("A token's name can be at most 80 characters long.", field="name"),
+        "token_expiry_past": Message("The expiry must be a moment in the future.", field="expires_at"),
+        "token_not_found": Message("This token no longer exists.", kind=NOT_FOUND),
+        "token_already_revoked": Message("This token is already revoked.", kind=CONFLICT),
     }

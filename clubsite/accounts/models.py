@@ -84,3 +84,39 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class AccessToken(models.Model):
+    """A personal access token: an app acting for its owner over the API, with exactly the owner's rights.
+
+    Only a hash of the secret is stored; the secret is shown once, when the token is made. ``prefix`` (the
+    secret's first characters, also in the token the owner holds) finds the row without a scan, and lets
+    the owner tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="access_tokens", help_text="Whose rights the token acts with."
+    )
+    name = models.CharField(max_length=80, help_text="What the owner calls it, e.g. 'door system' or 'my phone'.")
+    prefix = models.CharField(max_length=16, unique=True, help_text="The token's public first part, to find it.")
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the token's secret part, hex.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="After this the token is refused; none: never.")
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="When the token was last accepted.")
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="When the token was revoked; then refused.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_accesstoken_expires_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

@@ -1,16 +1,23 @@
-"""Writes on user accounts."""
+"""Writes on user accounts and their personal access tokens."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from clubsite.core.db import constraint_errors
 
 from .errors import NAME_MAX_LENGTH, AccountError
-from .models import User, normalize_email
+from .models import AccessToken, User, normalize_email
 
 USER_CONSTRAINTS = {"accounts_user_email_ci_unique": "email_taken"}
+TOKEN_CONSTRAINTS = {"accounts_accesstoken_expires_after_created": "token_expiry_past"}
 
 
 def clean_names(*, first_name: str | None, last_name: str | None) -> tuple[str, str]:
@@ -42,3 +49,66 @@ def user_create(
     with transaction.atomic(), constraint_errors(USER_CONSTRAINTS, AccountError):
         user.save()
     return user
+
+
+# -- personal access tokens ---------------------------------------------------------------------
+
+TOKEN_NAME_MAX = 80
+# "cs_" + prefix + "_" + secret: the prefix finds the row, the secret (never stored) proves the holder.
+TOKEN_SCHEME = "cs"
+_PREFIX_BYTES, _SECRET_BYTES = 6, 32
+# Writing last_used_at on every request would make every API call a write; once a minute is enough to tell.
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+
+def _secret_hash(secret: str) -> str:
+    # The secret is 256 random bits, so a fast hash is as safe as a slow one and costs nothing per request.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_create(*, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[AccessToken, str]:
+    """A new token for ``user``; returns it and the text to show once (never stored, never shown again)."""
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("token_name_required")
+    if len(name) > TOKEN_NAME_MAX:
+        raise AccountError("token_name_too_long")
+    now = timezone.now()
+    if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= now):
+        raise AccountError("token_expiry_past")
+    prefix, secret = secrets.token_hex(_PREFIX_BYTES), secrets.token_urlsafe(_SECRET_BYTES)
+    with transaction.atomic(), constraint_errors(TOKEN_CONSTRAINTS, AccountError):
+        token = AccessToken.objects.create(
+            user=user, name=name, prefix=prefix, secret_hash=_secret_hash(secret), created_at=now, expires_at=expires_at
+        )
+    return token, f"{TOKEN_SCHEME}_{prefix}_{secret}"
+
+
+def token_revoke(*, token: AccessToken) -> AccessToken:
+    """Revoke a token at once; a revoked token is refused from the next request on."""
+    with transaction.atomic():
+        locked = AccessToken.objects.select_for_update().filter(pk=token.pk).first()
+        if locked is None:
+            raise AccountError("token_not_found")
+        if locked.revoked_at is not None:
+            raise AccountError("token_already_revoked")
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a presented token acts for, or None for anything else (unknown, wrong, revoked, expired)."""
+    scheme, _, rest = (raw or "").partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != TOKEN_SCHEME or not prefix or not secret:
+        return None
+    token = AccessToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _secret_hash(secret)):
+        return None
+    if not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Swagger UI's templates and its JavaScript and CSS, served from the package (no CDN).
+    "ninja",
     "clubsite.accounts",
     "members",
     "trainers",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "clubsite.api.middleware.ApiBodyLimit",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,6 +137,14 @@ CLUB_NAME = env("CLUB_NAME", default="Clubsite Health & Fitness")
 CLUB_CURRENCY_SYMBOL = env("CLUB_CURRENCY_SYMBOL", default="£")
 PT_CANCELLATION_CUTOFF_HOURS = env.int("CLUB_PT_CANCELLATION_CUTOFF_HOURS", default=12)
 INVOICE_DUE_DAYS = env.int("CLUB_INVOICE_DUE_DAYS", default=14)
+
+# The JSON API: how fast one person (or one address, signed out) may call it, and the largest body it reads.
+CLUB_API_RATE = env("CLUB_API_RATE", default="600/min")
+CLUB_API_ANON_RATE = env("CLUB_API_ANON_RATE", default="60/min")
+CLUB_API_MAX_BODY_BYTES = 1_000_000
+# Lists are paged: 20 items unless asked for more, never more than 100 at once.
+NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100
 
 # Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from one address,
 # that pair is locked out for the cool-off time; a success resets the count.

@@ -1,0 +1,45 @@
+"""Who may do what over the API: the same rules as the pages, said once for every router.
+
+A member reaches only their own rows (another member's id is a 404, as in the portal); a trainer only their
+own schedule; staff exactly what their role's permissions allow in the admin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import AuthorizationError
+
+from clubsite.accounts.roles import is_member, is_staff_member, is_trainer
+
+
+class NotYourRole(AuthorizationError):
+    """Signed in, but this endpoint is for another role (403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=403, message=message)
+
+
+def member_of(request: HttpRequest) -> Any:
+    """The signed-in member, or 403 for anyone else."""
+    if not is_member(request.user):
+        raise NotYourRole("These endpoints are for the club's members.")
+    return request.user.member  # type: ignore[union-attr]
+
+
+def trainer_of(request: HttpRequest) -> Any:
+    """The signed-in (active) trainer, or 403 for anyone else."""
+    if not is_trainer(request.user):
+        raise NotYourRole("These endpoints are for the club's trainers.")
+    return request.user.trainer  # type: ignore[union-attr]
+
+
+def require_staff(request: HttpRequest, *permissions: str) -> None:
+    """403 unless the caller is staff holding every one of ``permissions`` (``"operations.add_room"``): the
+    permissions the admin checks for the same change, so each role can do exactly what it can there."""
+    user = request.user
+    if not is_staff_member(user):
+        raise NotYourRole("These endpoints are for the club's staff.")
+    if not user.has_perms(permissions):
+        raise NotYourRole("Your staff role does not allow this.")
