@@ -33,12 +33,19 @@ def _profile(member: Member) -> ProfileOut:
     )
 
 
-@router.get("/profile", response={200: ProfileOut, **PROBLEMS}, summary="Your profile")
+@router.get(
+    "/profile", response={200: ProfileOut, **PROBLEMS}, operation_id="member_profile_read", summary="Your profile"
+)
 def profile_read(request: HttpRequest) -> ProfileOut:
     return _profile(member_of(request))
 
 
-@router.put("/profile", response={200: ProfileOut, **PROBLEMS}, summary="Change your name and profile")
+@router.put(
+    "/profile",
+    response={200: ProfileOut, **PROBLEMS},
+    operation_id="member_profile_update",
+    summary="Change your name and profile",
+)
 def profile_update(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
     member = member_update(member=member_of(request), **payload.dict())
     return _profile(member)
