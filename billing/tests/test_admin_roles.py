@@ -13,6 +13,7 @@ from django.utils import timezone
 from billing import services
 from billing.models import Invoice, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory
+from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
 from clubsite.testing.admin import split_datetime
 from clubsite.testing.roles import ROLES, sign_in_as
@@ -60,7 +61,13 @@ MANAGER_MODELS = (
     FRONT_DESK_MODELS
     | MAINTENANCE_MODELS
     | BILLING_MODELS
-    | {"accounts.user", "trainers.trainer", "trainers.traineravailability", "operations.adminstaff"}
+    | {
+        "accounts.user",
+        "accounts.accesstoken",
+        "trainers.trainer",
+        "trainers.traineravailability",
+        "operations.adminstaff",
+    }
 )
 ROLE_MODELS = {
     Role.MANAGER: MANAGER_MODELS,
@@ -79,6 +86,7 @@ def rows() -> dict:
     payment = services.payment_record(invoice=invoice, amount=Decimal("10.00"), method=Payment.Method.CASH)
     return {
         "accounts.user": UserFactory(),
+        "accounts.accesstoken": token_create(user=UserFactory(), name="door system")[0],
         "members.member": invoice.member,
         "members.fitnessgoal": FitnessGoalFactory(member=invoice.member),
         "members.healthmetric": HealthMetricFactory(member=invoice.member),

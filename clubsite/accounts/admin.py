@@ -1,21 +1,23 @@
-"""Staff admin for user accounts: people sign in with their email, so there is no username."""
+"""Staff admin for user accounts (people sign in with their email, so there is no username) and their personal
+access tokens."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
+from clubsite.adminkit import ServiceAdminForm, ServiceAdminMixin, run_service_action
 from clubsite.core.forms import add_club_error
 
 from .errors import AccountError
-from .models import User, normalize_email
-from .services import user_create
+from .models import AccessToken, User, normalize_email
+from .services import token_create, token_revoke, user_create
 
 
 class EmailFieldMixin:
@@ -134,3 +136,65 @@ class UserAdmin(DjangoUserAdmin):
     def staff_role(self, user: User) -> str:
         staff = getattr(user, "admin_staff", None)
         return staff.get_role_display() if staff is not None else ""
+
+
+# -- personal access tokens ---------------------------------------------------------------------
+
+TOKEN_SECRET_SHOWN = (
+    "The token for {owner} is {text} . Copy it now and hand it over safely: it will not be shown again "
+    "(only its hash is kept)."
+)
+
+
+class AccessTokenCreationForm(ServiceAdminForm):
+    """Whose token, its name and optional expiry; ``token_create`` makes it (and its secret) as the last check."""
+
+    class Meta:
+        model = AccessToken
+        fields = ("user", "name", "expires_at")
+
+    #: The token's text, for the one message that shows it.
+    text: str = ""
+
+    def save_with_service(self, data: dict) -> AccessToken:
+        token, self.text = token_create(user=data["user"], name=data["name"], expires_at=data.get("expires_at"))
+        return token
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Tokens are made (secret shown once) and revoked here, never edited: the hash and prefix are the token."""
+
+    add_form = AccessTokenCreationForm
+    list_display = ("name", "user", "shown_prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), ("expires_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "user__first_name", "user__last_name", "name", "prefix")
+    autocomplete_fields = ("user",)
+    date_hierarchy = "created_at"
+    actions = ["revoke"]
+    READONLY = ("user", "name", "shown_prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "name", "expires_at") if obj is None else self.READONLY
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.READONLY
+
+    def save_model(self, request, obj, form, change):
+        # The form's call of token_create saved it; its text exists only now.
+        if not change and getattr(form, "text", ""):
+            self.message_user(request, TOKEN_SECRET_SHOWN.format(owner=obj.user, text=form.text), messages.WARNING)
+
+    @admin.display(description="prefix", ordering="prefix")
+    def shown_prefix(self, token: AccessToken) -> str:
+        return f"cs_{token.prefix}_…"
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        run_service_action(self, request, queryset, lambda token: token_revoke(token=token), "Tokens revoked")

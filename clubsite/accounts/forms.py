@@ -63,3 +63,20 @@ class SignUpForm(SetPasswordMixin, forms.Form):
             "gender": data["gender"],
             "phone": data["phone"],
         }
+
+
+class AccessTokenCreateForm(forms.Form):
+    """A name for a new personal access token and, optionally, the last day it works; token_create decides."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=80,
+        widget=forms.TextInput({"placeholder": "e.g. door system, my phone", "autocomplete": "off"}),
+        help_text="What the token is for, so you can tell your tokens apart.",
+    )
+    expires_on = forms.DateField(
+        label="Expires after",
+        required=False,
+        widget=NativeDateInput(),
+        help_text="Optional. The token works until the end of this day; leave empty for no expiry.",
+    )

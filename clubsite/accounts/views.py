@@ -1,25 +1,35 @@
-"""Account pages: where a person lands after signing in, signing up as a member, and passwords."""
+"""Account pages: where a person lands after signing in, signing up as a member, passwords, and personal access
+tokens."""
 
+import datetime
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView
 
+from clubsite.core.clock import day_start
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
 from members.services import member_create
 
-from .forms import SignUpForm
+from .forms import AccessTokenCreateForm, SignUpForm
+from .models import AccessToken
 from .roles import is_member, is_staff_member, is_trainer
+from .services import token_create, token_revoke
 
 NO_ROLE = "Your account has no member, trainer or staff profile yet; please ask at the front desk."
 WELCOME = "Welcome to the club, {name}! Your account is ready."
 PASSWORD_CHANGED = "Your password has been changed."
+TOKEN_REVOKED = "Token “{name}” revoked: apps using it are refused from now on."
 
 
 @login_required
@@ -87,3 +97,62 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# -- personal access tokens ---------------------------------------------------------------------
+
+
+class AccessTokenListView(LoginRequiredMixin, FormView):
+    """The signed-in person's tokens, and a form to make one; a new token's text is shown once, in the reply
+    to the form, and never again (only its hash is kept)."""
+
+    template_name = "accounts/token_list.html"
+    form_class = AccessTokenCreateForm
+
+    def get_context_data(self, **kwargs):
+        tokens = AccessToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+        return super().get_context_data(tokens=tokens, **kwargs)
+
+    def form_valid(self, form):
+        expires_on = form.cleaned_data["expires_on"]
+        try:
+            token, text = token_create(
+                user=self.request.user,
+                name=form.cleaned_data["name"],
+                # Works through the day chosen, on the club's clock.
+                expires_at=day_start(expires_on + datetime.timedelta(days=1)) if expires_on else None,
+            )
+        except ClubError as error:
+            add_club_error(form, error, fields={"expires_at": "expires_on"})
+            return self.form_invalid(form)
+        # Shown in this reply only: a redirect would have to keep the secret somewhere until the next page.
+        response = self.render_to_response(
+            self.get_context_data(form=self.form_class(), created=token, created_text=text)
+        )
+        add_never_cache_headers(response)
+        return response
+
+
+class AccessTokenRevokeView(LoginRequiredMixin, FormView):
+    """Asks before revoking one of the person's own tokens; anyone else's is a 404."""
+
+    template_name = "accounts/token_revoke.html"
+    # No fields: the form only carries the service's refusal (already revoked) as a non-field error.
+    form_class = forms.Form
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.token = get_object_or_404(AccessToken.objects.filter(user=request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(token=self.token, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            token_revoke(token=self.token)
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, TOKEN_REVOKED.format(name=self.token.name))
+        return redirect("accounts:tokens")

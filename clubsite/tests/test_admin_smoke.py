@@ -25,7 +25,8 @@ from billing.tests.factories import (
     MembershipPlanFactory,
     PaymentFactory,
 )
-from clubsite.accounts.models import User
+from clubsite.accounts.models import AccessToken, User
+from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
 from clubsite.testing.admin import query_count
 from members.models import FitnessGoal, HealthMetric, Member
@@ -81,6 +82,7 @@ ROWS: dict[type[Model], Callable[[], Model]] = {
     AccessLog: _sign_in_attempt(AccessLog),
     AccessFailureLog: _sign_in_attempt(AccessFailureLog),
     User: UserFactory,
+    AccessToken: lambda: token_create(user=UserFactory(), name="Door system")[0],
     Member: MemberFactory,
     FitnessGoal: FitnessGoalFactory,
     HealthMetric: HealthMetricFactory,
