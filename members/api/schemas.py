@@ -1,13 +1,42 @@
-"""What the member endpoints take and give back."""
+"""What the member endpoints take and give back.
+
+Output schemas read the same objects the portal's templates read (a goal annotated with its progress, a class
+with its seat counts, an invoice with its totals), so a page and the API can never tell a member different things.
+Money is a decimal; times are ISO 8601 with their offset; only what the portal shows the member is exposed.
+"""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any, Generic, Literal, TypeVar
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from members.selectors import progress_of
+from operations.selectors import pt_within_cutoff
+
+Item = TypeVar("Item")
 
 
-class ProfileOut(Schema):
+class MemberPage(Schema, Generic[Item]):
+    """One page of a list: ``count`` is the number of matches in all, ``items`` those of this page."""
+
+    items: list[Item]
+    count: int
+
+
+class MemberPageQuery(Schema):
+    """``limit`` (at most 100) and ``offset``, as every paged list of the API takes them."""
+
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+# -- sign-up and profile ------------------------------------------------------------------------
+
+
+class MemberProfileOut(Schema):
     email: str
     first_name: str
     last_name: str
@@ -16,9 +45,399 @@ class ProfileOut(Schema):
     phone: str
 
 
-class ProfileIn(Schema):
+class MemberProfileIn(Schema):
     first_name: str
     last_name: str
     date_of_birth: datetime.date
     gender: str
     phone: str = ""
+
+
+class MemberSignupIn(Schema):
+    email: str
+    password: str = Field(..., description="Checked by the same password rules as the sign-up page.")
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    gender: str = Field("undisclosed", description="female, male, other or undisclosed.")
+    phone: str = ""
+
+
+# -- goals --------------------------------------------------------------------------------------
+
+
+class MemberGoalIn(Schema):
+    goal_type: str = Field(
+        ..., description="lose_weight, gain_muscle, reduce_body_fat, improve_endurance, lower_resting_hr or other."
+    )
+    target_value: Decimal
+    unit: str = Field(..., description="kg, %, bpm (these show progress), or km, minutes…")
+    target_date: datetime.date | None = None
+
+
+class MemberGoalOut(Schema):
+    """A goal with its progress (``percent`` and ``to_go`` are null when no measurement tracks it)."""
+
+    id: int
+    goal_type: str
+    goal_type_label: str
+    target_value: Decimal
+    unit: str
+    target_date: datetime.date | None
+    is_active: bool
+    created_at: datetime.datetime
+    tracked: bool
+    start_value: Decimal | None
+    current_value: Decimal | None
+    percent: int | None
+    to_go: Decimal | None
+
+    # Each reads the goal as annotated by members.selectors.goals_with_progress, as the goal cards do.
+    @staticmethod
+    def resolve_goal_type_label(goal: Any) -> str:
+        return str(goal.get_goal_type_display())
+
+    @staticmethod
+    def resolve_tracked(goal: Any) -> bool:
+        return progress_of(goal).tracked
+
+    @staticmethod
+    def resolve_percent(goal: Any) -> int | None:
+        return progress_of(goal).percent
+
+    @staticmethod
+    def resolve_to_go(goal: Any) -> Decimal | None:
+        return progress_of(goal).to_go
+
+
+# -- health metrics -----------------------------------------------------------------------------
+
+
+class MemberMetricIn(Schema):
+    weight: Decimal | None = Field(None, description="kg")
+    heart_rate: int | None = Field(None, description="Resting heart rate, bpm")
+    body_fat: Decimal | None = Field(None, description="%")
+    recorded_at: datetime.datetime | None = Field(
+        None, description="When it was measured (now if left out); may be back-dated, never in the future."
+    )
+
+
+class MemberMetricOut(Schema):
+    id: int
+    weight: Decimal | None
+    heart_rate: int | None
+    body_fat: Decimal | None
+    recorded_at: datetime.datetime
+
+
+class MemberLatestMetricOut(MemberMetricOut):
+    @staticmethod
+    def resolve_id(latest: Any) -> int:
+        # A row of the members_latest_metric view: its own key is the member, the entry is ``metric``.
+        return int(latest.metric_id)
+
+
+class MemberMetricQuery(Schema):
+    date_from: datetime.date | None = Field(None, alias="from", description="First club day (included).")
+    date_to: datetime.date | None = Field(None, alias="to", description="Last club day (included).")
+
+
+# -- people and places --------------------------------------------------------------------------
+
+
+class MemberTrainerBrief(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(trainer: Any) -> str:
+        return str(trainer.full_name)
+
+
+class MemberTrainerOut(MemberTrainerBrief):
+    specialization: str
+    hourly_rate: Decimal
+
+
+class MemberRoomBrief(Schema):
+    id: int
+    name: str
+
+
+# -- classes and registrations ------------------------------------------------------------------
+
+
+class MemberClassBrief(Schema):
+    id: int
+    name: str
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+    status: str = Field(..., description="scheduled, completed or cancelled (the class's booking).")
+    room: MemberRoomBrief | None
+    trainer: MemberTrainerBrief | None
+    price: Decimal
+
+    @staticmethod
+    def resolve_start_time(group_class: Any) -> datetime.datetime:
+        return group_class.booking.start_time
+
+    @staticmethod
+    def resolve_end_time(group_class: Any) -> datetime.datetime:
+        return group_class.booking.end_time
+
+    @staticmethod
+    def resolve_status(group_class: Any) -> str:
+        return str(group_class.booking.status)
+
+    @staticmethod
+    def resolve_room(group_class: Any) -> Any:
+        return group_class.booking.room
+
+    @staticmethod
+    def resolve_trainer(group_class: Any) -> Any:
+        return group_class.booking.trainer
+
+
+class MemberOwnRegistration(Schema):
+    """The caller's own live place in a class: a seat, or a place on the waitlist (1 = next to get a seat)."""
+
+    id: int
+    status: str
+    waitlist_position: int | None
+
+
+class MemberClassOut(MemberClassBrief):
+    description: str
+    capacity: int
+    seats_left: int
+    waitlist_count: int
+    my_registration: MemberOwnRegistration | None = None
+
+    @staticmethod
+    def resolve_my_registration(group_class: Any) -> Any:
+        return getattr(group_class, "my_registration", None)
+
+
+class MemberTimetableQuery(Schema):
+    date_from: datetime.date | None = Field(None, alias="from", description="From this club day; default: now.")
+    date_to: datetime.date | None = Field(
+        None, alias="to", description="Until the end of this club day; default: 90 days ahead."
+    )
+    date: datetime.date | None = Field(None, description="Only classes on this day, as the timetable's Day filter.")
+    name: str | None = Field(None, description="Part of the class's name.")
+    trainer: str | None = Field(None, description="Words of the trainer's name.")
+    room: str | None = Field(None, description="Part of the room's name.")
+
+
+class MemberRegistrationOut(Schema):
+    id: int
+    status: str = Field(..., description="registered, waitlisted, attended or cancelled.")
+    waitlist_position: int | None = Field(None, description="1 = next to get a seat; null unless waitlisted.")
+    registered_at: datetime.datetime
+    group_class: MemberClassBrief
+
+
+Settled = Literal["removed", "credited", "nothing"]
+
+
+class MemberRegistrationCancelledOut(MemberRegistrationOut):
+    billing: Settled = Field(
+        ...,
+        description="What cancelling did to your bill: taken off a draft (removed), credited on this month's "
+        "invoice because it was already sent (credited), or nothing had been billed.",
+    )
+
+
+class MemberRegistrationQuery(Schema):
+    when: Literal["upcoming", "past"] = Field(
+        "upcoming",
+        description="upcoming: your seats and waitlist places in classes yet to start (soonest first); past: "
+        "the rest (started, cancelled), latest first.",
+    )
+
+
+# -- personal training --------------------------------------------------------------------------
+
+
+class MemberSlotOut(Schema):
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+
+    # operations.selectors.TimeSlot
+    @staticmethod
+    def resolve_start_time(slot: Any) -> datetime.datetime:
+        return slot.start
+
+    @staticmethod
+    def resolve_end_time(slot: Any) -> datetime.datetime:
+        return slot.end
+
+
+class MemberSlotsOut(Schema):
+    trainer: MemberTrainerBrief
+    date: datetime.date = Field(..., description="The day searched (today at the earliest, a year ahead at most).")
+    duration: int = Field(..., description="Minutes.")
+    price: Decimal | None = Field(None, description="What a session of this length costs with this trainer.")
+    slots: list[MemberSlotOut]
+
+
+class MemberSlotQuery(Schema):
+    date: datetime.date | None = Field(None, description="The day (club time); default: today.")
+    duration: int = Field(60, description="Minutes: 30, 45, 60, 90 or 120.")
+
+
+class MemberSpanIn(Schema):
+    """A start and either a length or an end."""
+
+    start_time: datetime.datetime
+    duration: int | None = Field(None, ge=1, le=24 * 60, description="Minutes; or give end_time.")
+    end_time: datetime.datetime | None = None
+
+
+class MemberSessionBookIn(MemberSpanIn):
+    trainer: int
+    room: int | None = Field(None, description="A room's id; null or left out: online (a video call).")
+    notes: str = Field("", max_length=1000, description="What you would like to work on.")
+
+
+class MemberSessionMoveIn(MemberSpanIn):
+    room: int | None = Field(None, description="A room's id, null for online; left out: the room stays.")
+
+
+class MemberSessionOut(Schema):
+    id: int
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+    status: str = Field(..., description="scheduled, completed, no_show or cancelled.")
+    trainer: MemberTrainerBrief | None
+    room: MemberRoomBrief | None = Field(None, description="null: online.")
+    price: Decimal
+    notes: str
+    within_cutoff: bool = Field(..., description="Too close to the start for you to move or cancel it.")
+
+    @staticmethod
+    def resolve_start_time(session: Any) -> datetime.datetime:
+        return session.booking.start_time
+
+    @staticmethod
+    def resolve_end_time(session: Any) -> datetime.datetime:
+        return session.booking.end_time
+
+    @staticmethod
+    def resolve_status(session: Any) -> str:
+        return str(session.booking.status)
+
+    @staticmethod
+    def resolve_trainer(session: Any) -> Any:
+        return session.booking.trainer
+
+    @staticmethod
+    def resolve_room(session: Any) -> Any:
+        return session.booking.room
+
+    @staticmethod
+    def resolve_within_cutoff(session: Any) -> bool:
+        return pt_within_cutoff(session.booking.start_time)
+
+
+class MemberSessionCancelledOut(MemberSessionOut):
+    billing: Settled = Field(..., description="What cancelling did to your bill: removed, credited or nothing.")
+
+
+class MemberSessionQuery(Schema):
+    when: Literal["upcoming", "past"] = Field(
+        "upcoming",
+        description="upcoming: scheduled sessions yet to start (soonest first); past: the rest, latest first.",
+    )
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+
+
+class MemberMetricChanges(Schema):
+    """How much each measurement moved from the previous entry to the latest (null if either lacks it)."""
+
+    weight: Decimal | None
+    heart_rate: int | None
+    body_fat: Decimal | None
+
+
+class MemberDashboardOut(Schema):
+    latest_metric: MemberMetricOut | None
+    previous_metric: MemberMetricOut | None
+    changes: MemberMetricChanges
+    goals: list[MemberGoalOut] = Field(..., description="Your active goals with their progress.")
+    classes_attended: int
+    upcoming_classes: list[MemberRegistrationOut] = Field(..., description="The next days' seats and waitlist places.")
+    upcoming_sessions: list[MemberSessionOut] = Field(..., description="The next days' personal training sessions.")
+    outstanding_balance: Decimal
+    days: int = Field(..., description="How many days ahead the upcoming lists look.")
+
+
+# -- invoices -----------------------------------------------------------------------------------
+
+
+class MemberInvoiceOut(Schema):
+    id: int
+    number: str | None
+    status: str = Field(..., description="issued, paid or void (drafts are not shown).")
+    period_start: datetime.date
+    period_end: datetime.date
+    issued_at: datetime.datetime | None
+    due_date: datetime.date | None
+    total: Decimal
+    paid: Decimal = Field(..., description="Net of refunds.")
+    balance: Decimal
+
+    # Read from billing.selectors.invoices_with_totals' annotations (one query for a page).
+    @staticmethod
+    def resolve_total(invoice: Any) -> Decimal:
+        return invoice.total_amount
+
+    @staticmethod
+    def resolve_paid(invoice: Any) -> Decimal:
+        return invoice.paid_amount
+
+    @staticmethod
+    def resolve_balance(invoice: Any) -> Decimal:
+        return invoice.balance_amount
+
+
+class MemberInvoicePage(MemberPage[MemberInvoiceOut]):
+    outstanding_balance: Decimal = Field(..., description="What you still owe on issued invoices, all pages.")
+
+
+class MemberInvoiceLineOut(Schema):
+    id: int
+    kind: str
+    description: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+    voided: bool = Field(..., description="Struck out: it no longer counts toward the total.")
+
+
+class MemberPaymentOut(Schema):
+    id: int
+    kind: str = Field(..., description="payment or refund.")
+    method: str
+    amount: Decimal = Field(..., description="Positive for a payment, negative for a refund.")
+    received_at: datetime.datetime
+    reference: str
+
+    @staticmethod
+    def resolve_amount(payment: Any) -> Decimal:
+        return payment.signed_amount
+
+
+class MemberInvoiceDetailOut(MemberInvoiceOut):
+    lines: list[MemberInvoiceLineOut]
+    payments: list[MemberPaymentOut]
+
+    @staticmethod
+    def resolve_lines(invoice: Any) -> Any:
+        return list(invoice.lines.all())
+
+    @staticmethod
+    def resolve_payments(invoice: Any) -> Any:
+        return list(invoice.payments.all())

@@ -14,6 +14,7 @@ from members.models import FitnessGoal, Member
 from members.selectors import GoalProgress, LatestMetrics, goal_progress_list, latest_metrics
 from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
 from operations.selectors import live_registrations, waitlist_place, with_seat_counts
+from trainers.models import Trainer
 
 # -- classes and sessions -----------------------------------------------------------------------
 
@@ -68,6 +69,17 @@ def member_upcoming_sessions(
     if until is not None:
         sessions = sessions.filter(booking__start_time__lt=until)
     return sessions.select_related("booking__room", "booking__trainer__user").order_by("booking__start_time", "id")
+
+
+def bookable_trainers(*, member: Member) -> QuerySet[Trainer]:
+    """The trainers a member can book: active ones other than themselves (a trainer may be a member too), by
+    name; the list of the personal training page."""
+    return (
+        Trainer.objects.filter(is_active=True)
+        .exclude(user_id=member.user_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "id")
+    )
 
 
 # -- the dashboard ------------------------------------------------------------------------------

@@ -65,3 +65,11 @@ def test_a_session_write_without_the_csrf_token_is_refused(member: Member):
 def test_without_credentials_the_profile_is_401_and_for_a_trainer_403(trainer):
     assert ApiClient().get("/member/profile").status_code == 401
     assert ApiClient(trainer.user).get("/member/profile").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_wrong_role_is_refused_before_its_body_is_read(trainer):
+    response = ApiClient(trainer.user).put("/member/profile", "not json at all")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"

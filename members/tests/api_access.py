@@ -1,0 +1,34 @@
+"""Who may call each member endpoint (read by the API access matrix): members only, and sign-up for anyone."""
+
+from __future__ import annotations
+
+MEMBER = frozenset({"member"})
+#: Sign-up needs no account; a signed-in caller may sign someone up too (the API asks for no credentials).
+EVERYONE = frozenset({"anonymous", "member", "trainer", "manager", "front_desk", "maintenance", "billing", "superuser"})
+
+API_ACCESS: dict[str, frozenset[str]] = {
+    "member_signup": EVERYONE,
+    "member_profile_read": MEMBER,
+    "member_profile_update": MEMBER,
+    "member_goal_list": MEMBER,
+    "member_goal_create": MEMBER,
+    "member_goal_update": MEMBER,
+    "member_goal_deactivate": MEMBER,
+    "member_metric_record": MEMBER,
+    "member_metric_list": MEMBER,
+    "member_metric_latest": MEMBER,
+    "member_dashboard": MEMBER,
+    "member_class_timetable": MEMBER,
+    "member_class_read": MEMBER,
+    "member_class_register": MEMBER,
+    "member_registration_list": MEMBER,
+    "member_registration_cancel": MEMBER,
+    "member_trainer_list": MEMBER,
+    "member_trainer_slots": MEMBER,
+    "member_pt_session_book": MEMBER,
+    "member_pt_session_list": MEMBER,
+    "member_pt_session_reschedule": MEMBER,
+    "member_pt_session_cancel": MEMBER,
+    "member_invoice_list": MEMBER,
+    "member_invoice_read": MEMBER,
+}
