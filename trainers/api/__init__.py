@@ -1,5 +1,18 @@
-"""The trainer's door onto the API: availability, schedule, attendance, member lookup, equipment issues."""
+"""The trainer's door onto the API: availability, schedule, attendance, member lookup, equipment issues.
+
+Handlers are as thin as the trainer portal's views and call the same services and selectors: a trainer reaches
+only their own windows, classes and sessions (anyone else's id is a 404, as on the portal), and a member looked
+up shows name, active goals and latest metric, nothing else.
+"""
+
+from __future__ import annotations
 
 from ninja import Router
 
-router = Router(tags=["trainer"])
+from clubsite.api.access import TRAINER_AUTH
+
+from . import attendance, availability, equipment, lookup, schedule
+
+router = Router(tags=["trainer"], auth=TRAINER_AUTH)
+for _part in (availability, schedule, attendance, lookup, equipment):
+    router.add_router("", _part.router)

@@ -1,0 +1,22 @@
+"""Who may call each trainer endpoint (read by the API access matrix): active trainers only."""
+
+from __future__ import annotations
+
+TRAINER = frozenset({"trainer"})
+
+API_ACCESS: dict[str, frozenset[str]] = {
+    "trainer_availability_list": TRAINER,
+    "trainer_availability_create": TRAINER,
+    "trainer_availability_create_weekly": TRAINER,
+    "trainer_availability_update": TRAINER,
+    "trainer_availability_delete": TRAINER,
+    "trainer_schedule": TRAINER,
+    "trainer_class_read": TRAINER,
+    "trainer_class_attendance_mark": TRAINER,
+    "trainer_pt_session_read": TRAINER,
+    "trainer_pt_session_mark": TRAINER,
+    "trainer_member_lookup": TRAINER,
+    "trainer_member_read": TRAINER,
+    "trainer_equipment_list": TRAINER,
+    "trainer_equipment_issue_create": TRAINER,
+}
