@@ -26,6 +26,11 @@ class BillingError(ClubError):
         "amount_not_positive": Message("The amount must be more than zero.", "amount"),
         "method_invalid": Message("Choose a payment method.", "method"),
         "reference_too_long": Message("A reference can be at most 80 characters.", "reference"),
+        # plans
+        "plan_name_required": Message("Give the plan a name.", "name"),
+        "plan_name_too_long": Message("A plan's name can be at most 80 characters.", "name"),
+        "plan_name_taken": Message("A plan with this name already exists.", "name", kind=CONFLICT),
+        "fee_negative": Message("A fee cannot be negative.", "monthly_fee"),
         # memberships
         "membership_required": Message("Choose a membership.", "membership"),
         "membership_already_current": Message("This member already has a current membership.", "member", kind=CONFLICT),

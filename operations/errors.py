@@ -123,8 +123,11 @@ class SchedulingError(ClubError):
             "This account is deactivated; reactivate it before giving it a staff role.", field="user", kind=CONFLICT
         ),
         "staff_not_staff": Message("This person has no staff role.", field="user"),
-        # Equipment maintenance
+        # Equipment and its maintenance
         "equipment_required": Message("Choose the equipment.", field="equipment"),
+        "equipment_name_required": Message("Give the equipment a name.", field="name"),
+        "asset_tag_required": Message("Enter the equipment's asset tag.", field="asset_tag"),
+        "asset_tag_taken": Message("Another piece of equipment has this asset tag.", field="asset_tag", kind=CONFLICT),
         "issue_required": Message("Describe the issue.", field="issue_description"),
         "maintenance_required": Message("This maintenance record no longer exists.", field="record", kind=NOT_FOUND),
         "maintenance_status_invalid": Message("Choose open, in progress or resolved.", field="status"),

@@ -1,4 +1,5 @@
-"""Plans, and members' memberships: starting a plan ends the current one; a current membership can be ended."""
+"""Plans, and members' memberships, through the services: starting a plan ends the current one; a current
+membership can be ended."""
 
 from __future__ import annotations
 
@@ -11,8 +12,26 @@ from ..models import Membership, MembershipPlan
 from ._common import MEMBER_SEARCH_FIELDS
 
 
+class MembershipPlanForm(adminkit.ServiceAdminForm):
+    class Meta:
+        model = MembershipPlan
+        fields = ("name", "monthly_fee", "description", "is_active")
+
+    def save_with_service(self, data):
+        values = {
+            "name": data["name"],
+            "monthly_fee": data["monthly_fee"],
+            "description": data.get("description", ""),
+            "is_active": data.get("is_active", False),
+        }
+        if self.instance.pk is None:
+            return services.membership_plan_create(**values)
+        return services.membership_plan_update(plan=self.instance, **values)
+
+
 @admin.register(MembershipPlan)
-class MembershipPlanAdmin(admin.ModelAdmin):
+class MembershipPlanAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
+    form = MembershipPlanForm
     list_display = ("name", "monthly_fee", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name",)

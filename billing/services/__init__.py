@@ -1,4 +1,4 @@
-"""Billing rules: memberships, invoice generation and lines, issuing, payments, refunds and voids, and settling
+"""Billing rules: plans, memberships, invoice generation and lines, issuing, payments, refunds and voids, and settling
 what was billed for a cancelled place or session.
 
 Every write of billing goes through one of these functions; each refuses with a ``BillingError`` (a coded
@@ -11,6 +11,7 @@ from .generation import invoice_generate, invoice_generate_all
 from .invoices import invoice_create, invoice_issue, invoice_line_add, invoice_line_remove, invoice_void
 from .memberships import membership_end, membership_start
 from .payments import payment_record, payment_refund
+from .plans import membership_plan_create, membership_plan_update
 from .settlement import CANCELLED_CREDIT, Settlement, on_places_cancelled, settle_cancelled
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "invoice_line_remove",
     "invoice_void",
     "membership_end",
+    "membership_plan_create",
+    "membership_plan_update",
     "membership_start",
     "on_places_cancelled",
     "payment_record",

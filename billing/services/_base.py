@@ -39,6 +39,10 @@ INVOICE_CONSTRAINTS = {
     "billing_invoice_number_key": "invoice_number_taken",
     "billing_invoice_period_end_after_start": "period_end_before_start",
 }
+PLAN_CONSTRAINTS = {
+    "billing_membershipplan_name_key": "plan_name_taken",
+    "billing_membershipplan_fee_not_negative": "fee_negative",
+}
 PAYMENT_CONSTRAINTS = {"billing_payment_amount_positive": "amount_not_positive"}
 
 
@@ -65,7 +69,8 @@ def money(value: object, field: str) -> Decimal:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise BillingError("amount_invalid", field=field) from None
-    if not amount.is_finite() or amount != amount.quantize(CENT) or abs(amount) >= MAX_MONEY:
+    # The size first: quantizing a number with more digits than the context holds raises InvalidOperation.
+    if not amount.is_finite() or abs(amount) >= MAX_MONEY or amount != amount.quantize(CENT):
         raise BillingError("amount_invalid", field=field)
     return amount.quantize(CENT)
 

@@ -1,9 +1,9 @@
 """Every way to cancel a class place or a PT session settles what was billed for it.
 
 There is one cancellation path: operations' cancel services send ``places_cancelled`` inside their transaction
-and billing's receiver settles the bill there. This test walks every door that cancels (the services the coming
-API and jobs call, the admin actions, the member portal) and proves each one settles, for a line still on a draft
-(it comes off) and for one already invoiced (a credit on this month's draft).
+and billing's receiver settles the bill there. This test walks every door that cancels (the services the API and
+jobs call, the admin actions, the member portal, the API's endpoints) and proves each one settles, for a line
+still on a draft (it comes off) and for one already invoiced (a credit on this month's draft).
 
 A new way to cancel is one row of ``ENTRY_POINTS``; ``test_every_cancel_entry_point_is_listed`` fails until it
 is there. (No admin change form cancels, and the trainer portal cannot cancel: a trainer asks the front desk.)
@@ -24,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from billing import services
 from billing.models import Invoice, InvoiceLine
 from clubsite.core.clock import club_datetime, club_time, club_today
+from clubsite.testing.api import ApiClient
+from clubsite.testing.roles import staff_user
 from members.models import Member
 from operations import services as scheduling
 from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
@@ -79,6 +81,23 @@ def _admin_action(changelist: str, action: str, pk: Callable[[object], int]) -> 
 def _member_post(url_name: str) -> Callable[[Doors, object], None]:
     def cancel(doors: Doors, thing: object) -> None:
         doors.member.post(reverse(url_name, args=[thing.pk]), follow=True)  # type: ignore[attr-defined]
+
+    return cancel
+
+
+def _member_api_delete(url_name: str) -> Callable[[Doors, object], None]:
+    def cancel(doors: Doors, thing: object) -> None:
+        owner = thing.member.user  # type: ignore[attr-defined]
+        response = ApiClient(owner).delete(reverse(url_name, args=[_pk(thing)]))
+        assert response.status_code == 200, response.content
+
+    return cancel
+
+
+def _staff_api_delete(url_name: str, pk: Callable[[object], int]) -> Callable[[Doors, object], None]:
+    def cancel(doors: Doors, thing: object) -> None:
+        response = ApiClient(staff_user("manager")).delete(reverse(url_name, args=[pk(thing)]))
+        assert response.status_code == 200, response.content
 
     return cancel
 
@@ -190,6 +209,44 @@ ENTRY_POINTS = [
         "url:members:registration-cancel",
     ),
     EntryPoint("member portal pt-cancel", a_session, _member_post("members:pt-cancel"), "url:members:pt-cancel"),
+    # The member API.
+    EntryPoint(
+        "member API registration cancel",
+        a_place,
+        _member_api_delete("api:member_registration_cancel"),
+        "url:api:member_registration_cancel",
+    ),
+    EntryPoint(
+        "member API PT session cancel",
+        a_session,
+        _member_api_delete("api:member_pt_session_cancel"),
+        "url:api:member_pt_session_cancel",
+    ),
+    # The staff API.
+    EntryPoint(
+        "staff API registration cancel",
+        a_place,
+        _staff_api_delete("api:staff_registration_cancel", _pk),
+        "url:api:staff_registration_cancel",
+    ),
+    EntryPoint(
+        "staff API class cancel",
+        a_place,
+        _staff_api_delete("api:staff_class_cancel", lambda r: _class_of(r).pk),
+        "url:api:staff_class_cancel",
+    ),
+    EntryPoint(
+        "staff API booking cancel (a class's booking)",
+        a_place,
+        _staff_api_delete("api:staff_booking_cancel", lambda r: _booking_of(r).pk),
+        "url:api:staff_booking_cancel",
+    ),
+    EntryPoint(
+        "staff API booking cancel (a session's booking)",
+        a_session,
+        _staff_api_delete("api:staff_booking_cancel", lambda s: _booking_of(s).pk),
+        "url:api:staff_booking_cancel",
+    ),
 ]
 
 

@@ -130,7 +130,9 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
         form = MoveRoomForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             room = form.cleaned_data["room"]
-            adminkit.run_service_action(self, request, queryset, lambda b: self._move_room(b, room), f"Moved to {room}")
+            adminkit.run_service_action(
+                self, request, queryset, lambda b: services.booking_move_room(booking=b, room=room), f"Moved to {room}"
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -145,27 +147,6 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
             "media": self.media,
         }
         return TemplateResponse(request, "admin/operations/booking/move_room.html", context)
-
-    @staticmethod
-    def _move_room(booking: Booking, room: Room) -> None:
-        if booking.kind == Booking.Kind.GROUP_CLASS:
-            services.class_reschedule(
-                group_class=booking.group_class,
-                start_time=booking.start_time,
-                end_time=booking.end_time,
-                room=room,
-                trainer=booking.trainer,
-            )
-        elif booking.kind == Booking.Kind.PERSONAL_TRAINING:
-            services.pt_session_reschedule(
-                session=booking.pt_session,
-                start_time=booking.start_time,
-                end_time=booking.end_time,
-                room=room,
-                by_member=False,
-            )
-        else:
-            raise SchedulingError("events_move_by_rebooking")
 
     # -- the rooms side by side, one day -------------------------------------------------------
 

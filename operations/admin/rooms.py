@@ -71,8 +71,21 @@ class MaintenanceRecordInline(admin.TabularInline):
         return False
 
 
+class EquipmentForm(adminkit.ServiceAdminForm):
+    class Meta:
+        model = Equipment
+        fields = ["name", "asset_tag", "room"]
+
+    def save_with_service(self, data):
+        values = {"room": data["room"], "name": data["name"], "asset_tag": data["asset_tag"]}
+        if self.instance.pk is None:
+            return services.equipment_create(**values)
+        return services.equipment_update(equipment=self.instance, **values)
+
+
 @admin.register(Equipment)
-class EquipmentAdmin(adminkit.AutocompleteAdminMixin, admin.ModelAdmin):
+class EquipmentAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
+    form = EquipmentForm
     list_display = ["name", "asset_tag", "room", "status", "open_issues"]
     list_filter = ["status", "room"]
     search_fields = ["name", "asset_tag", "room__name"]

@@ -4,11 +4,11 @@
 services, their error and the limits forms need are re-exported here. Each module says what it covers:
 
 - ``availability``: trainers' availability windows;
-- ``rooms``: rooms, events and closures, cancelling any booking;
+- ``rooms``: rooms, events and closures, moving a booking to another room, cancelling any booking;
 - ``classes``: scheduling, moving and cancelling group classes;
 - ``registrations``: places in classes and attendance;
 - ``pt``: personal training sessions;
-- ``maintenance``: equipment maintenance records;
+- ``maintenance``: equipment and its maintenance records;
 - ``_common``: the span checks, locks, clash checks and mail they share.
 
 Every cancellation returns ``operations.events.Cancelled`` and sends ``places_cancelled`` inside its transaction.
@@ -20,10 +20,10 @@ from ..events import Cancelled
 from ._common import MAX_WEEKS
 from .availability import availability_create, availability_create_weekly, availability_delete, availability_update
 from .classes import class_cancel, class_create, class_create_weekly, class_reschedule
-from .maintenance import maintenance_record_create, maintenance_record_set_status
+from .maintenance import equipment_create, equipment_update, maintenance_record_create, maintenance_record_set_status
 from .pt import pt_session_book, pt_session_cancel, pt_session_mark, pt_session_price, pt_session_reschedule
 from .registrations import class_attendance_mark, class_register, class_registration_cancel
-from .rooms import booking_cancel, room_booking_create, room_create, room_update
+from .rooms import booking_cancel, booking_move_room, room_booking_create, room_create, room_update
 
 __all__ = [
     "MAX_WEEKS",
@@ -35,6 +35,7 @@ __all__ = [
     "availability_update",
     "booking_cancel",
     "booking_label",
+    "booking_move_room",
     "class_attendance_mark",
     "class_cancel",
     "class_create",
@@ -45,6 +46,8 @@ __all__ = [
     "describe_booking",
     "describe_day",
     "describe_span",
+    "equipment_create",
+    "equipment_update",
     "maintenance_record_create",
     "maintenance_record_set_status",
     "pt_session_book",

@@ -53,6 +53,7 @@ ROOM_CONSTRAINTS = {
     "operations_room_name_key": "room_name_taken",
     "operations_room_capacity_positive": "room_capacity_invalid",
 }
+EQUIPMENT_CONSTRAINTS = {"operations_equipment_asset_tag_key": "asset_tag_taken"}
 MAINTENANCE_CONSTRAINTS = {
     "operations_maintenancerecord_resolved_at_iff_resolved": "maintenance_resolved_at",
     "operations_maintenancerecord_resolved_after_reported": "maintenance_resolved_at",

@@ -1,4 +1,5 @@
-"""Equipment maintenance: reporting a problem and working it through to resolved; the equipment's status follows."""
+"""Equipment and its maintenance: adding and changing equipment, reporting a problem and working it through to
+resolved; the equipment's status follows its records."""
 
 from __future__ import annotations
 
@@ -9,10 +10,51 @@ from clubsite.accounts.models import User
 from clubsite.core.db import constraint_errors
 
 from ..errors import SchedulingError
-from ..models import Equipment, MaintenanceRecord
-from ._common import MAINTENANCE_CONSTRAINTS, full_clean, lock, pk_of
+from ..models import Equipment, MaintenanceRecord, Room
+from ._common import EQUIPMENT_CONSTRAINTS, MAINTENANCE_CONSTRAINTS, fresh_room, full_clean, lock, pk_of
 
 MAINTENANCE_STATUSES = frozenset(MaintenanceRecord.Status.values)
+
+
+def _equipment_fields(*, room: Room, name: str, asset_tag: str) -> dict[str, object]:
+    name, asset_tag = (name or "").strip(), (asset_tag or "").strip()
+    if not name:
+        raise SchedulingError("equipment_name_required")
+    if not asset_tag:
+        raise SchedulingError("asset_tag_required")
+    room = fresh_room(room)
+    full_clean(Equipment(room=room, name=name, asset_tag=asset_tag), exclude=["room"])
+    return {"room": room, "name": name, "asset_tag": asset_tag}
+
+
+def _check_asset_tag_free(asset_tag: object, *, exclude_id: int | None = None) -> None:
+    taken = Equipment.objects.filter(asset_tag=asset_tag)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        raise SchedulingError("asset_tag_taken")
+
+
+def equipment_create(*, room: Room, name: str, asset_tag: str) -> Equipment:
+    """Add a piece of equipment to a room; its asset tag is unique, and it starts working."""
+    fields = _equipment_fields(room=room, name=name, asset_tag=asset_tag)
+    with transaction.atomic():
+        _check_asset_tag_free(fields["asset_tag"])
+        with constraint_errors(EQUIPMENT_CONSTRAINTS, SchedulingError):
+            return Equipment.objects.create(**fields)
+
+
+def equipment_update(*, equipment: Equipment, room: Room, name: str, asset_tag: str) -> Equipment:
+    """Rename, re-tag or move a piece of equipment; its status is left to its maintenance records."""
+    fields = _equipment_fields(room=room, name=name, asset_tag=asset_tag)
+    with transaction.atomic():
+        locked = lock(Equipment, pk_of(equipment, "equipment_required"), "equipment_required")
+        _check_asset_tag_free(fields["asset_tag"], exclude_id=locked.pk)
+        for field, value in fields.items():
+            setattr(locked, field, value)
+        with constraint_errors(EQUIPMENT_CONSTRAINTS, SchedulingError):
+            locked.save(update_fields=list(fields))
+        return locked
 
 
 def _sync_equipment_status(equipment: Equipment) -> None:

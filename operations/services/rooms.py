@@ -1,4 +1,5 @@
-"""Rooms and the bookings of the one calendar: adding and resizing rooms, events and closures, cancelling."""
+"""Rooms and the bookings of the one calendar: adding and resizing rooms, events and closures, moving a booking
+to another room, cancelling."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from ._common import (
     lock,
     pk_of,
 )
-from .classes import class_cancel
-from .pt import pt_session_cancel
+from .classes import class_cancel, class_reschedule
+from .pt import pt_session_cancel, pt_session_reschedule
 
 
 def _room_fields(*, name: str, location: str, capacity: object) -> dict[str, object]:
@@ -105,6 +106,32 @@ def room_booking_create(
         with constraint_errors(BOOKING_CONSTRAINTS, SchedulingError):
             booking.save()
     return booking
+
+
+def booking_move_room(*, booking: Booking, room: Room) -> Booking:
+    """Move a class or PT session to another room at the same time, with the checks of its own move
+    (``class_reschedule``, ``pt_session_reschedule`` as staff); an event or closure is moved by booking again."""
+    pk = pk_of(booking, "booking_required")
+    current = Booking.objects.select_related("trainer", "group_class", "pt_session").filter(pk=pk).first()
+    if current is None:
+        raise SchedulingError("booking_required")
+    group_class = related_or_none(current, "group_class")
+    if current.kind == Booking.Kind.GROUP_CLASS and isinstance(group_class, GroupClass):
+        moved_class = class_reschedule(
+            group_class=group_class,
+            start_time=current.start_time,
+            end_time=current.end_time,
+            room=room,
+            trainer=current.trainer,
+        )
+        return moved_class.booking
+    session = related_or_none(current, "pt_session")
+    if current.kind == Booking.Kind.PERSONAL_TRAINING and isinstance(session, PersonalTrainingSession):
+        moved_session = pt_session_reschedule(
+            session=session, start_time=current.start_time, end_time=current.end_time, room=room, by_member=False
+        )
+        return moved_session.booking
+    raise SchedulingError("events_move_by_rebooking")
 
 
 def booking_cancel(*, booking: Booking) -> Cancelled[Booking]:

@@ -1,0 +1,35 @@
+"""Who may call each staff billing endpoint (/api/v1/staff/billing): the roles whose permissions
+(operations.staff) hold the permission the billing admin checks for the same change. Read by the API access
+matrix, which fails for an endpoint missing here; ``test_api_roles`` calls each endpoint as each role."""
+
+from __future__ import annotations
+
+BILLING = frozenset({"billing", "manager", "superuser"})
+# The front desk looks invoices up and takes payments against them.
+COUNTER = frozenset({"front_desk", "billing", "manager", "superuser"})
+
+API_ACCESS: dict[str, frozenset[str]] = {
+    # billing.*_membershipplan
+    "staff_plan_list": BILLING,
+    "staff_plan_create": BILLING,
+    "staff_plan_update": BILLING,
+    # billing.*_membership
+    "staff_membership_list": BILLING,
+    "staff_membership_start": BILLING,
+    "staff_membership_end": BILLING,
+    # billing.add_invoice
+    "staff_invoice_generate": BILLING,
+    "staff_invoice_create": BILLING,
+    # billing.view_invoice
+    "staff_invoice_list": COUNTER,
+    "staff_invoice_read": COUNTER,
+    # billing.add_invoiceline, billing.delete_invoiceline
+    "staff_invoice_line_add": BILLING,
+    "staff_invoice_line_remove": BILLING,
+    # billing.change_invoice
+    "staff_invoice_issue": BILLING,
+    "staff_invoice_void": BILLING,
+    # billing.add_payment
+    "staff_payment_record": COUNTER,
+    "staff_payment_refund": COUNTER,
+}

@@ -1,0 +1,123 @@
+"""Every staff billing endpoint called as every kind of caller: each staff role may do over the API exactly what
+its permissions let it do in the billing admin (billing/tests/api_access.py), nobody else anything."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from billing import services
+from billing.tests.api_access import API_ACCESS
+from billing.tests.factories import InvoiceFactory, InvoiceLineFactory, MembershipFactory, MembershipPlanFactory
+from clubsite.core.clock import club_today
+from clubsite.testing.api import ApiClient
+from members.tests.factories import MemberFactory
+from operations.tests.test_api_roles import CALLERS, call, caller, operations_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_staff_billing_endpoint_has_an_entry_and_every_entry_an_endpoint():
+    assert operations_of("/api/v1/staff/billing/") == set(API_ACCESS)
+
+
+def scene() -> dict[str, Any]:
+    member = MemberFactory()
+    plan = MembershipPlanFactory(name="Gold", monthly_fee=Decimal("49.00"))
+    draft = InvoiceFactory(member=member)
+    line = InvoiceLineFactory(invoice=draft)
+    sent = InvoiceFactory(member=MemberFactory())
+    InvoiceLineFactory(invoice=sent, unit_price=Decimal("50.00"))
+    services.invoice_issue(invoice=sent)
+    services.payment_record(invoice=sent, amount=Decimal("10.00"), method="cash")
+    return {
+        "member": member,
+        "newcomer": MemberFactory(),
+        "plan": plan,
+        "membership": MembershipFactory(member=member, plan=plan),
+        "draft": draft,
+        "line": line,
+        "sent": sent,
+    }
+
+
+def _this_month() -> dict[str, str]:
+    first = club_today().replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return {"period_start": first.isoformat(), "period_end": last.isoformat()}
+
+
+CALLS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
+    "staff_plan_list": lambda s: ("GET", "/staff/billing/plans", None),
+    "staff_plan_create": lambda s: ("POST", "/staff/billing/plans", {"name": "Silver", "monthly_fee": "29.00"}),
+    "staff_plan_update": lambda s: (
+        "PUT",
+        f"/staff/billing/plans/{s['plan'].pk}",
+        {"name": "Gold", "monthly_fee": "59.00"},
+    ),
+    "staff_membership_list": lambda s: ("GET", "/staff/billing/memberships", None),
+    "staff_membership_start": lambda s: (
+        "POST",
+        "/staff/billing/memberships",
+        {"member": s["newcomer"].pk, "plan": s["plan"].pk, "started_on": club_today().isoformat()},
+    ),
+    "staff_membership_end": lambda s: (
+        "POST",
+        f"/staff/billing/memberships/{s['membership'].pk}/end",
+        {"ended_on": club_today().isoformat()},
+    ),
+    "staff_invoice_generate": lambda s: ("POST", "/staff/billing/invoices/generate", _this_month()),
+    "staff_invoice_list": lambda s: ("GET", "/staff/billing/invoices", None),
+    "staff_invoice_read": lambda s: ("GET", f"/staff/billing/invoices/{s['sent'].pk}", None),
+    "staff_invoice_create": lambda s: (
+        "POST",
+        "/staff/billing/invoices",
+        {"member": s["newcomer"].pk, **_this_month()},
+    ),
+    "staff_invoice_line_add": lambda s: (
+        "POST",
+        f"/staff/billing/invoices/{s['draft'].pk}/lines",
+        {"description": "Locker", "unit_price": "3.00"},
+    ),
+    "staff_invoice_line_remove": lambda s: ("DELETE", f"/staff/billing/lines/{s['line'].pk}", None),
+    "staff_invoice_issue": lambda s: ("POST", f"/staff/billing/invoices/{s['draft'].pk}/issue", None),
+    "staff_invoice_void": lambda s: ("POST", f"/staff/billing/invoices/{s['draft'].pk}/void", None),
+    "staff_payment_record": lambda s: (
+        "POST",
+        f"/staff/billing/invoices/{s['sent'].pk}/payments",
+        {"amount": "5.00", "method": "card"},
+    ),
+    "staff_payment_refund": lambda s: (
+        "POST",
+        f"/staff/billing/invoices/{s['sent'].pk}/refunds",
+        {"amount": "5.00", "method": "card"},
+    ),
+}
+
+
+def test_every_entry_has_a_call():
+    assert set(CALLS) == set(API_ACCESS)
+
+
+@pytest.mark.parametrize("operation_id", sorted(API_ACCESS))
+def test_each_caller_may_do_exactly_what_its_role_allows(operation_id: str):
+    s = scene()
+    method, path, body = CALLS[operation_id](s)
+    allowed = 0
+    for kind in CALLERS:
+        response = call(ApiClient(caller(kind)), method, path, body)
+        if kind in API_ACCESS[operation_id]:
+            allowed += 1
+            if allowed == 1:  # the first may do it; a later one may find it done already (409, 404)
+                assert response.status_code in (200, 201, 204), (kind, response.content)
+            assert response.status_code not in (401, 403), (kind, response.content)
+            assert response.status_code < 500, (kind, response.content)
+        elif kind == "anonymous":
+            assert response.status_code == 401, response.content
+        else:
+            assert response.status_code == 403, (kind, response.content)
+            assert response.json()["code"] == "forbidden"
