@@ -3,6 +3,7 @@ personal access token (``Authorization: Bearer cs_…``), which acts with exactl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,27 @@ class CsrfFailed(AuthorizationError):
         super().__init__(status_code=403, message="Send the CSRF token (the csrftoken cookie) as X-CSRFToken.")
 
 
-class SiteSession(SessionAuth):
+class RoleRefused(AuthorizationError):
+    """Signed in, but the endpoint is for another role (403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=403, message=message)
+
+
+class _RoleGate:
+    """Admits only people of one role, before the request's body is read: a wrong role is 403 whatever it sent."""
+
+    def __init__(self, role: Callable[[Any], bool] | None = None, refusal: str = "") -> None:
+        self.role, self.refusal = role, refusal
+        super().__init__()
+
+    def admit(self, user: Any | None) -> Any | None:
+        if user is not None and self.role is not None and not self.role(user):
+            raise RoleRefused(self.refusal)
+        return user
+
+
+class SiteSession(_RoleGate, SessionAuth):
     """The browser session of a person signed in on the site; writes need the CSRF token (X-CSRFToken)."""
 
     def _get_key(self, request: HttpRequest) -> str | None:
@@ -36,10 +57,10 @@ class SiteSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        return self.admit(user if user.is_authenticated and user.is_active else None)
 
 
-class PersonalToken(HttpBearer):
+class PersonalToken(_RoleGate, HttpBearer):
     """A personal access token made on the profile page or in the admin."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
@@ -47,8 +68,13 @@ class PersonalToken(HttpBearer):
         if user is not None:
             # Every check below (roles, permissions, whose rows) reads request.user, as the pages do.
             request.user = user
-        return user
+        return self.admit(user)
 
 
-#: Every endpoint takes either; the few open to anyone (sign-up, the public timetable) say auth=None.
-AUTH = [PersonalToken(), SiteSession()]
+def auth_for(role: Callable[[Any], bool] | None = None, refusal: str = "") -> list[Any]:
+    """A token or the session, for people of ``role`` (a test of the user from clubsite.accounts.roles)."""
+    return [PersonalToken(role, refusal), SiteSession(role, refusal)]
+
+
+#: Every endpoint takes either; a door's router narrows it to its role; sign-up says auth=None.
+AUTH = auth_for()

@@ -29,6 +29,7 @@ Refusals are `application/problem+json` documents with a stable `code` and the `
 `/api/v1/` changes only by adding: fields and endpoints are added, never renamed or removed.
 """
 
+
 class ClubAPI(NinjaAPI):
     """NinjaAPI whose schema says that refusals come as ``application/problem+json``, as they do."""
 

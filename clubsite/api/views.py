@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
 from ninja.openapi.docs import Swagger
 
 from .main import api
@@ -12,6 +13,7 @@ from .problems import problem
 SWAGGER = Swagger(settings={"persistAuthorization": True, "tryItOutEnabled": True})
 
 
+@require_GET
 @ensure_csrf_cookie
 def docs(request: HttpRequest) -> HttpResponse:
     """The interactive documentation; a signed-in person's session (and its CSRF token) goes with each call."""

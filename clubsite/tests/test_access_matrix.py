@@ -35,6 +35,7 @@ from billing.tests.factories import (
     MembershipPlanFactory,
     PaymentFactory,
 )
+from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
 from clubsite.testing.roles import staff_user
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
@@ -182,6 +183,18 @@ SITE_ACCESS: dict[str, Access] = {
     # A made-up token: the page says the link is no longer valid, to anyone.
     "accounts:password-reset-confirm": public(post=OK),
     "accounts:password-reset-complete": public(),
+    # Anyone's own tokens (an empty POST: the form asks for a name); the id is member A's token.
+    "accounts:tokens": signed_in_page(),
+    "accounts:token-revoke": Access(
+        get=cells(NOT_FOUND, anonymous=SIGN_IN, member_a=OK),
+        post=cells(NOT_FOUND, anonymous=SIGN_IN, member_a=to("accounts:tokens")),
+    ),
+    # The API's own pages: its schema and Swagger UI are public (an operation still asks for credentials).
+    # django-ninja's schema view answers any method with the schema; it changes nothing.
+    "api:openapi-json": public(post=OK),
+    "api-docs": public(),
+    "docs": public(get=to("api-docs"), post=to("api-docs")),
+    "^api/": public(get=NOT_FOUND, post=NOT_FOUND),
     # Member portal (ids: member A's goal, registration, session and invoice)
     "members:dashboard": member_page(),
     "members:profile": member_page(post=OK),
@@ -248,6 +261,7 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     "axes.accesslog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
     "axes.accessfailurelog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
     "accounts.user": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
+    "accounts.accesstoken": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
     "members.member": Rights(FRONT_DESK | BILLING, FRONT_DESK, FRONT_DESK, NOBODY),
     "members.fitnessgoal": Rights(FRONT_DESK, FRONT_DESK, FRONT_DESK, NOBODY),
     "members.healthmetric": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
@@ -274,6 +288,8 @@ CHANGE_POST_SAVES = {
     "axes.accessattempt": to("admin:axes_accessattempt_changelist"),
     "axes.accesslog": to("admin:axes_accesslog_changelist"),
     "axes.accessfailurelog": to("admin:axes_accessfailurelog_changelist"),
+    # A token is never edited: its page has only read-only fields.
+    "accounts.accesstoken": to("admin:accounts_accesstoken_changelist"),
     # Ending a membership is optional: left empty, the membership stays as it is.
     "billing.membership": to("admin:billing_membership_changelist"),
 }
@@ -380,7 +396,13 @@ def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 
 def url_patterns() -> list[Pattern]:
-    return list(_walk(get_resolver()))
+    # The API's operations have their own matrix, built from its schema (test_api_access_matrix.py): every
+    # operation, role, token and session. This one keeps the API's pages: the schema, the docs, the 404.
+    return [
+        pattern
+        for pattern in _walk(get_resolver())
+        if not pattern.key.startswith("api:") or pattern.key == "api:openapi-json"
+    ]
 
 
 def fill(route: str, values: dict[str, str]) -> str:
@@ -456,6 +478,7 @@ def _objects(people: dict) -> dict:
     return {
         "member_a": member_a,
         "trainer": trainer,
+        "token": token_create(user=member_a.user, name="Ann's app")[0],
         "goal": FitnessGoalFactory(member=member_a),
         "metric": HealthMetricFactory(member=member_a),
         "registration": registration,
@@ -487,6 +510,7 @@ def _objects(people: dict) -> dict:
 
 # URL name -> which object of the world its id names.
 OBJECT_OF = {
+    "accounts:token-revoke": "token",
     "members:goal-update": "goal",
     "members:goal-deactivate": "goal",
     "members:class-register": "open_class",
@@ -517,6 +541,7 @@ ADMIN_OBJECT_OF = {
     "axes.accesslog": "access_log",
     "axes.accessfailurelog": "access_failure",
     "accounts.user": "member_a.user",
+    "accounts.accesstoken": "token",
     "members.member": "member_a",
     "members.fitnessgoal": "goal",
     "members.healthmetric": "metric",
