@@ -23,7 +23,7 @@ from members.portal.forms import (
     SlotForm,
     SlotSearchForm,
 )
-from members.portal.selectors import member_upcoming_sessions
+from members.portal.selectors import bookable_trainers, member_upcoming_sessions
 from members.templatetags.member_tags import money
 from operations.models import PersonalTrainingSession, Room
 from operations.selectors import pt_cutoff_hours, pt_within_cutoff, rooms_free, trainer_free_slots
@@ -54,10 +54,7 @@ class TrainingView(MemberRequiredMixin, TemplateView):
             session.within_cutoff = pt_within_cutoff(session.booking.start_time)
         context.update(
             page_obj=page,
-            trainers=Trainer.objects.filter(is_active=True)
-            .exclude(user_id=self.request.user.pk)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name"),
+            trainers=bookable_trainers(member=self.member),
             cutoff_hours=pt_cutoff_hours(),
         )
         return context
