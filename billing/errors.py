@@ -44,6 +44,7 @@ class BillingError(ClubError):
         "membership_end_before_start": Message("A membership cannot end before it starts.", "ended_on"),
         # periods and generation
         "period_end_before_start": Message("The billing period cannot end before it starts.", "period_end"),
+        "date_out_of_calendar": Message("Choose a date within the calendar.", "period_end"),
         "period_too_long": Message("A billing period can be at most one year long.", "period_end"),
         "plan_month_already_billed": Message("This membership month is already billed.", kind=CONFLICT),
         "class_already_billed": Message("This class registration is already billed.", kind=CONFLICT),

@@ -99,6 +99,11 @@ def period(period_start: object, period_end: object) -> tuple[datetime.date, dat
     start, end = require_date(period_start, "period_start"), require_date(period_end, "period_end")
     if end < start:
         raise BillingError("period_end_before_start")
+    # The calendar's last month has no month after it to count to.
+    if end.year == datetime.date.max.year and end.month == 12:
+        raise BillingError("date_out_of_calendar", field="period_end")
+    if start.year == datetime.date.max.year:
+        raise BillingError("date_out_of_calendar", field="period_start")
     # A longer run is almost certainly a typo in the year, and would bill dozens of months at once.
     try:
         year_later = start.replace(year=start.year + 1)

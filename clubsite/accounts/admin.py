@@ -175,6 +175,12 @@ class AccessTokenAdmin(ServiceAdminMixin, admin.ModelAdmin):
     actions = ["revoke"]
     READONLY = ("user", "name", "shown_prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
 
+    def has_add_permission(self, request):
+        # A token acts as its owner: a staff member who made one for someone else (a superuser among them)
+        # could act with that person's rights, unseen. Only superusers make tokens for others; everyone
+        # makes their own on /accounts/tokens/. Managers still see and revoke them.
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form

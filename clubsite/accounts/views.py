@@ -1,7 +1,6 @@
 """Account pages: where a person lands after signing in, signing up as a member, passwords, and personal access
 tokens."""
 
-import datetime
 
 from django import forms
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView
 
-from clubsite.core.clock import day_start
+from clubsite.core.clock import day_bounds
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
 from members.services import member_create
@@ -120,7 +119,7 @@ class AccessTokenListView(LoginRequiredMixin, FormView):
                 user=self.request.user,
                 name=form.cleaned_data["name"],
                 # Works through the day chosen, on the club's clock.
-                expires_at=day_start(expires_on + datetime.timedelta(days=1)) if expires_on else None,
+                expires_at=day_bounds(expires_on)[1] if expires_on else None,
             )
         except ClubError as error:
             add_club_error(form, error, fields={"expires_at": "expires_on"})

@@ -12,7 +12,6 @@ class RequestError(ClubError):
         "span_required": Message("Give either duration (minutes) or end_time.", field="end_time"),
         "span_overflow": Message("The session would end past the end of the calendar.", field="duration"),
         "duration_invalid": Message("Choose a length of {choices} minutes.", field="duration"),
-        "date_out_of_calendar": Message("Choose days within the calendar.", field="to"),
         "date_too_far": Message("Choose a date within {days} days of today."),
         "range_reversed": Message("The end of the range is before its start.", field="to"),
         "range_too_long": Message("Ask for at most {days} days at a time.", field="to"),

@@ -11,6 +11,14 @@ import zoneinfo
 
 from django.utils import timezone
 
+from .errors import ClubError, Message
+
+
+class CalendarError(ClubError):
+    """A day at the very edge of the calendar, where its start or the next day cannot be written down."""
+
+    messages = {"date_out_of_calendar": Message("Choose a date within the calendar.")}
+
 
 def club_zone() -> zoneinfo.ZoneInfo:
     """The club's time zone (settings.TIME_ZONE)."""
@@ -31,12 +39,21 @@ def club_today() -> datetime.date:
 
 def day_start(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of ``day`` on the club's clock (aware)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), club_zone())
+    try:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), club_zone())
+    except OverflowError:  # 1 January of year 1 east of Greenwich has no UTC moment
+        raise CalendarError("date_out_of_calendar") from None
 
 
 def day_bounds(first: datetime.date, last: datetime.date | None = None) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start of ``first``, start of the day after ``last``): the half-open span of whole club days."""
-    return day_start(first), day_start((last or first) + datetime.timedelta(days=1))
+    """[start of ``first``, start of the day after ``last``): the half-open span of whole club days.
+
+    The calendar's last day has no day after it: a ``CalendarError`` (a coded refusal, never a crash).
+    """
+    last = last or first
+    if last >= datetime.date.max:
+        raise CalendarError("date_out_of_calendar")
+    return day_start(first), day_start(last + datetime.timedelta(days=1))
 
 
 def club_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:

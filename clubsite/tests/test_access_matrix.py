@@ -261,7 +261,8 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     "axes.accesslog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
     "axes.accessfailurelog": Rights(SUPERUSER, NOBODY, SUPERUSER, SUPERUSER),
     "accounts.user": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
-    "accounts.accesstoken": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
+    # Only a superuser makes a token for someone else (it would act as them); managers see and revoke.
+    "accounts.accesstoken": Rights(MANAGER, SUPERUSER, MANAGER, MANAGER),
     "members.member": Rights(FRONT_DESK | BILLING, FRONT_DESK, FRONT_DESK, NOBODY),
     "members.fitnessgoal": Rights(FRONT_DESK, FRONT_DESK, FRONT_DESK, NOBODY),
     "members.healthmetric": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),

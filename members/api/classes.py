@@ -47,11 +47,8 @@ MAX_TIMETABLE_DAYS = 366
 def _window(query: MemberTimetableQuery) -> tuple[datetime.datetime, datetime.datetime]:
     """[start, end) of the timetable asked for: from now (never earlier, as the portal's), 90 days by default."""
     now = timezone.now()
-    try:
-        start = max(now, day_start(query.date_from)) if query.date_from else now
-        end = day_bounds(query.date_to)[1] if query.date_to else start + datetime.timedelta(days=TIMETABLE_DAYS)
-    except OverflowError:
-        raise RequestError("date_out_of_calendar") from None
+    start = max(now, day_start(query.date_from)) if query.date_from else now
+    end = day_bounds(query.date_to)[1] if query.date_to else start + datetime.timedelta(days=TIMETABLE_DAYS)
     if query.date_from and query.date_to and query.date_to < query.date_from:
         raise RequestError("range_reversed")
     if end - start > datetime.timedelta(days=MAX_TIMETABLE_DAYS):

@@ -83,8 +83,7 @@ def trainer_slots(request: HttpRequest, trainer_id: int, query: Query[MemberSlot
     """The times a session of ``duration`` minutes (30, 45, 60, 90 or 120) can start with this trainer on
     ``date`` (club time; from today up to a year ahead), every half hour inside their availability and clear of
     their bookings: the free times of the portal. ``price`` is what such a session costs."""
-    member_of(request)
-    trainer = get_object_or_404(Trainer.objects.filter(is_active=True).select_related("user"), pk=trainer_id)
+    trainer = get_object_or_404(bookable_trainers(member=member_of(request)), pk=trainer_id)
     if query.duration not in DURATIONS:
         raise RequestError("duration_invalid", choices=", ".join(map(str, DURATIONS)))
     today = club_today()

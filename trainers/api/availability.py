@@ -15,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from clubsite.api.access import trainer_of
 from clubsite.api.errors import RequestError
 from clubsite.api.schemas import PROBLEMS
-from clubsite.core.clock import day_start
+from clubsite.core.clock import day_bounds, day_start
 from operations import services
 from trainers import selectors as trainer_reads
 from trainers.models import TrainerAvailability
@@ -24,7 +24,6 @@ from trainers.portal import selectors
 from .schemas import AvailabilityWeeklyIn, AvailabilityWindowIn, AvailabilityWindowListItem, AvailabilityWindowOut
 
 router = Router(tags=["trainer"])
-DAY = datetime.timedelta(days=1)
 
 
 @router.get(
@@ -48,7 +47,7 @@ def trainer_availability_list(
     if from_ is not None:
         windows = windows.filter(end_time__gt=day_start(from_))
     if to is not None:
-        windows = windows.filter(start_time__lt=day_start(to + DAY))
+        windows = windows.filter(start_time__lt=day_bounds(to)[1])
     return windows
 
 

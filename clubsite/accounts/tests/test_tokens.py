@@ -239,6 +239,18 @@ class TestRevoke:
 
 
 class TestAdmin:
+    def test_a_manager_cannot_make_a_token_for_someone_else(self, client):
+        from clubsite.testing.roles import staff_user
+
+        superuser = UserFactory(is_staff=True, is_superuser=True)
+        client.force_login(staff_user("manager"))
+
+        refused_page = client.get(reverse("admin:accounts_accesstoken_add"))
+        client.post(reverse("admin:accounts_accesstoken_add"), {"user": superuser.pk, "name": "Quiet access"})
+
+        assert refused_page.status_code == 403
+        assert not AccessToken.objects.filter(user=superuser).exists()
+
     def test_lists_and_searches_by_owner(self, admin_client):
         owner = UserFactory(email="zelda@club.test", first_name="Zelda", last_name="Quartermaine")
         token, _ = token_create(user=owner, name="Door system")
