@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError, Message
+from clubsite.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ClubError, Message
 
 
 class SchedulingError(ClubError):
@@ -65,7 +65,7 @@ class SchedulingError(ClubError):
             kind=CONFLICT,
         ),
         # The admin's own refusals, told in the same words wherever they show
-        "class_cancel_not_allowed": Message("Only staff who manage classes can cancel a class.", kind=CONFLICT),
+        "class_cancel_not_allowed": Message("Only staff who manage classes can cancel a class.", kind=FORBIDDEN),
         "events_move_by_rebooking": Message(
             "An event or closure is moved by cancelling it and booking the room again.", kind=CONFLICT
         ),

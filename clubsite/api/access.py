@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from clubsite.accounts.models import User
 from clubsite.accounts.roles import is_member, is_staff_member, is_trainer
 
 from .auth import RoleRefused, auth_for
@@ -38,7 +39,7 @@ def trainer_of(request: HttpRequest) -> Any:
     return request.user.trainer  # type: ignore[union-attr]
 
 
-def require_staff(request: HttpRequest, *permissions: str) -> None:
+def require_staff(request: HttpRequest, *permissions: str) -> User:
     """403 unless the caller is staff holding every one of ``permissions`` (``"operations.add_room"``): the
     permissions the admin checks for the same change, so each role can do exactly what it can there."""
     user = request.user
@@ -46,3 +47,5 @@ def require_staff(request: HttpRequest, *permissions: str) -> None:
         raise RoleRefused(NOT_STAFF)
     if not user.has_perms(permissions):
         raise RoleRefused("Your staff role does not allow this.")
+    assert isinstance(user, User)  # staff are signed in
+    return user

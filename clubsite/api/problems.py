@@ -12,11 +12,11 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
-from clubsite.core.errors import CONFLICT, NOT_FOUND, ClubError
+from clubsite.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ClubError
 
 PROBLEM_TYPE = "urn:clubsite:problem:{code}"
 CONTENT_TYPE = "application/problem+json"
-STATUS_OF_KIND = {CONFLICT: 409, NOT_FOUND: 404}
+STATUS_OF_KIND = {CONFLICT: 409, NOT_FOUND: 404, FORBIDDEN: 403}
 
 
 def problem(
@@ -49,7 +49,7 @@ def problem(
 
 def club_error_problem(error: ClubError) -> HttpResponse:
     """A refused service call: 422 for a value that is not acceptable, 409 for a clash with how things stand,
-    404 for a thing that is gone."""
+    404 for a thing that is gone, 403 for a change the caller's role may not make."""
     data = error.as_dict()
     entry = {"field": error.field, "code": error.code, "message": error.message}
     return problem(

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 #: What kind of refusal a code is, for a door that must say so in its own terms (the API's HTTP status):
-#: a value that is not acceptable, a request that clashes with how things stand now, or a thing that is gone.
-INVALID, CONFLICT, NOT_FOUND = "invalid", "conflict", "not_found"
+#: a value that is not acceptable, a request that clashes with how things stand now, a thing that is gone,
+#: or a change the person's role may not make.
+INVALID, CONFLICT, NOT_FOUND, FORBIDDEN = "invalid", "conflict", "not_found", "forbidden"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 
 from billing.errors import BillingError
 from clubsite.accounts.errors import AccountError
-from clubsite.core.errors import CONFLICT, INVALID, NOT_FOUND, ClubError, Message
+from clubsite.core.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, ClubError, Message
 from members.errors import MemberError
 from operations.errors import SchedulingError
 
@@ -51,7 +51,7 @@ def test_every_app_error_knows_conflict_and_an_unknown_code_is_a_programming_err
 def test_each_app_table_is_well_formed(error_class):
     for code, message in error_class.messages.items():
         assert code == code.lower() and " " not in code, code
-        assert message.kind in (INVALID, CONFLICT, NOT_FOUND), code
+        assert message.kind in (INVALID, CONFLICT, NOT_FOUND, FORBIDDEN), code
         assert message.text.strip(), code
         # The placeholders are parameters a raise passes by name; a positional one could not be filled.
         placeholders = [name for _, name, _, _ in string.Formatter().parse(message.text) if name is not None]

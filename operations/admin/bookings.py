@@ -116,10 +116,7 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
 
     @staticmethod
     def _cancel(request, booking: Booking) -> services.Cancelled[Booking]:
-        # Cancelling a class's booking cancels the class: only who may change classes may do that.
-        if booking.kind == Booking.Kind.GROUP_CLASS and not request.user.has_perm("operations.change_groupclass"):
-            raise SchedulingError("class_cancel_not_allowed")
-        return services.booking_cancel(booking=booking)
+        return services.booking_cancel_by(user=request.user, booking=booking)
 
     @admin.action(description="Cancel the selected bookings (classes and sessions with them)", permissions=["manage"])
     def cancel_bookings(self, request, queryset):

@@ -10,11 +10,9 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clubsite.api.access import require_staff
-from clubsite.api.auth import RoleRefused
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds
 from operations import selectors, services
-from operations.errors import SchedulingError
 from operations.models import Booking, Equipment, MaintenanceRecord, PersonalTrainingSession, Room
 
 from ._common import Converted, booking_out, effects_of, equipment_out, found, maintenance_out, settlement_of
@@ -172,12 +170,9 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> StaffBookingCancell
     """The booking is kept, cancelled. A class's booking cancels the class (only for who may change classes),
     a session's the session; what was billed for them is settled, as ``settlement`` says.
     Needs ``operations.change_booking`` (and ``operations.change_groupclass`` for a class)."""
-    require_staff(request, "operations.change_booking")
+    staff = require_staff(request, "operations.change_booking")
     booking = get_object_or_404(Booking, pk=booking_id)
-    if booking.kind == Booking.Kind.GROUP_CLASS and not request.user.has_perm("operations.change_groupclass"):
-        # The admin's own refusal, in its words.
-        raise RoleRefused(SchedulingError.messages["class_cancel_not_allowed"].text)
-    outcome = services.booking_cancel(booking=booking)
+    outcome = services.booking_cancel_by(user=staff, booking=booking)
     return StaffBookingCancelledOut(
         booking=_booking(booking.pk),
         promoted=[registration.pk for registration in outcome.promoted],

@@ -23,7 +23,7 @@ from .classes import class_cancel, class_create, class_create_weekly, class_resc
 from .maintenance import equipment_create, equipment_update, maintenance_record_create, maintenance_record_set_status
 from .pt import pt_session_book, pt_session_cancel, pt_session_mark, pt_session_price, pt_session_reschedule
 from .registrations import class_attendance_mark, class_register, class_registration_cancel
-from .rooms import booking_cancel, booking_move_room, room_booking_create, room_create, room_update
+from .rooms import booking_cancel, booking_cancel_by, booking_move_room, room_booking_create, room_create, room_update
 
 __all__ = [
     "MAX_WEEKS",
@@ -34,6 +34,7 @@ __all__ = [
     "availability_delete",
     "availability_update",
     "booking_cancel",
+    "booking_cancel_by",
     "booking_label",
     "booking_move_room",
     "class_attendance_mark",

@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from clubsite.accounts.models import User
 from clubsite.core.db import constraint_errors
 
 from ..describe import describe_booking, related_or_none
@@ -132,6 +133,14 @@ def booking_move_room(*, booking: Booking, room: Room) -> Booking:
         )
         return moved_session.booking
     raise SchedulingError("events_move_by_rebooking")
+
+
+def booking_cancel_by(*, user: User, booking: Booking) -> Cancelled[Booking]:
+    """``booking_cancel`` for a staff member: a class's booking cancels the class, so only who may change
+    classes may cancel it (the admin's action and the staff API both ask here)."""
+    if booking.kind == Booking.Kind.GROUP_CLASS and not user.has_perm("operations.change_groupclass"):
+        raise SchedulingError("class_cancel_not_allowed")
+    return booking_cancel(booking=booking)
 
 
 def booking_cancel(*, booking: Booking) -> Cancelled[Booking]:
