@@ -142,6 +142,17 @@ def invoice_detail(*, member: Member, invoice_id: int) -> InvoiceWithTotals | No
     )
 
 
+def is_overdue(invoice: InvoiceWithTotals, *, today: datetime.date) -> bool:
+    """The test ``overdue_invoices`` applies in SQL, for one invoice already read with its totals: issued,
+    past its due date, money still owed."""
+    return (
+        invoice.status == Invoice.Status.ISSUED
+        and invoice.due_date is not None
+        and invoice.due_date < today
+        and invoice.balance_amount > ZERO
+    )
+
+
 def overdue_invoices(*, today: datetime.date) -> QuerySet[InvoiceWithTotals]:
     """Issued invoices past their due date with money still owed, oldest due first; one query."""
     return (

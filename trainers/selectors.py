@@ -31,6 +31,10 @@ def trainer_windows(*, trainer: Trainer) -> QuerySet[TrainerAvailability]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Past this many matches the lookup says "type more of the name" instead of counting them all.
+LOOKUP_COUNT_CAP = 1000
+
+
 def member_lookup(*, term: str) -> QuerySet[Member]:
     """Members whose name matches ``term`` (see ``members.selectors.member_search``): three queries a page."""
     return member_search(term=term)

@@ -23,7 +23,7 @@ from members.models import Member
 
 from .. import services
 from ..models import Invoice, InvoiceLine, Payment
-from ..selectors import InvoiceWithTotals, invoices_with_totals
+from ..selectors import InvoiceWithTotals, invoices_with_totals, is_overdue
 from ._common import MEMBER_SEARCH_FIELDS
 
 NOTHING_TO_BILL = "Nothing new to bill for {period}."
@@ -238,12 +238,7 @@ class InvoiceAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
 
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj: InvoiceWithTotals):
-        return (
-            obj.status == Invoice.Status.ISSUED
-            and obj.due_date is not None
-            and obj.due_date < club_today()
-            and obj.balance_amount > 0
-        )
+        return is_overdue(obj, today=club_today())
 
     # -- actions -----------------------------------------------------------------------------
 

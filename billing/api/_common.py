@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from billing.models import Invoice, InvoiceLine, Membership, Payment
-from billing.selectors import InvoiceWithTotals, invoices_with_totals
+from billing.selectors import InvoiceWithTotals, invoices_with_totals, is_overdue
 from clubsite.core.clock import club_today
 
 from .schemas import (
@@ -19,24 +18,6 @@ from .schemas import (
     StaffMembershipOut,
     StaffPaymentOut,
 )
-
-OutT = TypeVar("OutT")
-
-
-class Converted(Generic[OutT]):
-    """A queryset for ninja's paginator whose page comes back as schemas: the paginator counts the queryset
-    and slices it, and only the rows of the page are read and converted. (The same as operations.api's: the
-    two doors do not import each other.)"""
-
-    def __init__(self, queryset: QuerySet[Any], convert: Callable[[Any], OutT]) -> None:
-        self.queryset = queryset
-        self.convert = convert
-
-    def all(self) -> QuerySet[Any]:
-        return self.queryset.all()
-
-    def __getitem__(self, window: slice) -> list[OutT]:
-        return [self.convert(row) for row in self.queryset[window]]
 
 
 def membership_out(membership: Membership) -> StaffMembershipOut:
@@ -64,13 +45,6 @@ def invoices_in_detail() -> QuerySet[InvoiceWithTotals]:
 
 
 def _invoice_fields(invoice: InvoiceWithTotals) -> dict[str, Any]:
-    # As the admin's "overdue" column: issued, past its due date, money still owed.
-    overdue = (
-        invoice.status == Invoice.Status.ISSUED
-        and invoice.due_date is not None
-        and invoice.due_date < club_today()
-        and invoice.balance_amount > 0
-    )
     return {
         "id": invoice.pk,
         "number": invoice.number,
@@ -84,7 +58,7 @@ def _invoice_fields(invoice: InvoiceWithTotals) -> dict[str, Any]:
         "total": invoice.total_amount,
         "paid": invoice.paid_amount,
         "balance": invoice.balance_amount,
-        "overdue": overdue,
+        "overdue": is_overdue(invoice, today=club_today()),
     }
 
 

@@ -10,11 +10,12 @@ from billing import services
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import overdue_invoices
 from clubsite.api.access import require_staff
+from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import club_today
 from members.models import Member
 
-from ._common import Converted, invoice_detail_out, invoice_out, invoices, invoices_in_detail, line_out, payment_out
+from ._common import invoice_detail_out, invoice_out, invoices, invoices_in_detail, line_out, payment_out
 from .schemas import (
     StaffGenerateIn,
     StaffGenerateOut,

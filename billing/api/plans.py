@@ -9,10 +9,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from billing import services
 from billing.models import Membership, MembershipPlan
 from clubsite.api.access import require_staff
+from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from members.models import Member
 
-from ._common import Converted, membership_out
+from ._common import membership_out
 from .schemas import StaffMembershipEndIn, StaffMembershipIn, StaffMembershipOut, StaffPlanIn, StaffPlanOut
 
 router = Router()

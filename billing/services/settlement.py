@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 
@@ -23,6 +23,9 @@ from clubsite.core.db import constraint_errors
 from ..errors import BillingError
 from ..models import Invoice, InvoiceLine
 from ._base import LINE_CONSTRAINTS, description
+
+#: What a cancellation did to the bill, in one word, as every door tells the member.
+SettlementOutcome = Literal["removed", "credited", "nothing"]
 
 #: The description of the credit for a line already invoiced when what it billed is cancelled.
 CANCELLED_CREDIT = "Credit for {description} (cancelled)"
@@ -37,6 +40,16 @@ class Settlement:
 
     removed: int = 0
     credited: int = 0
+
+    @property
+    def outcome(self) -> SettlementOutcome:
+        """"credited" when a line already invoiced was credited, "removed" when lines came off drafts,
+        "nothing" when nothing had been billed: what a door tells the member."""
+        if self.credited:
+            return "credited"
+        if self.removed:
+            return "removed"
+        return "nothing"
 
     def __bool__(self) -> bool:
         return bool(self.removed or self.credited)

@@ -20,8 +20,12 @@ from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds, day_start
 from members.models import Member
 from members.portal.filters import TimetableFilter
-from members.portal.selectors import class_with_seats, member_class_registrations, member_upcoming_registrations
-from members.portal.views.classes import TIMETABLE_DAYS
+from members.portal.selectors import (
+    TIMETABLE_DAYS,
+    class_with_seats,
+    member_class_registrations,
+    member_upcoming_registrations,
+)
 from operations.models import ClassRegistration, GroupClass
 from operations.selectors import class_timetable, timetable_rows, waitlist_position
 from operations.services import class_register, class_registration_cancel

@@ -18,13 +18,7 @@ from .schemas import MemberPageQuery, MemberSpanIn, Settled
 def settled(outcome: Cancelled[Any]) -> Settled:
     """What a cancellation did to the member's bill, from billing's Settlement (as the portal's note says it)."""
     settlement = outcome.effect(Settlement)
-    if settlement is None:
-        return "nothing"
-    if settlement.credited:
-        return "credited"
-    if settlement.removed:
-        return "removed"
-    return "nothing"
+    return "nothing" if settlement is None else settlement.outcome
 
 
 def span_of(payload: MemberSpanIn) -> tuple[datetime.datetime, datetime.datetime]:

@@ -13,6 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 
+from billing.services.settlement import SettlementOutcome
 from members.selectors import progress_of
 from operations.selectors import pt_within_cutoff
 
@@ -237,7 +238,7 @@ class MemberRegistrationOut(Schema):
     group_class: MemberClassBrief
 
 
-Settled = Literal["removed", "credited", "nothing"]
+Settled = SettlementOutcome
 
 
 class MemberRegistrationCancelledOut(MemberRegistrationOut):

@@ -18,12 +18,10 @@ from ninja.pagination import paginate
 from clubsite.api.access import member_of
 from clubsite.api.errors import RequestError
 from clubsite.api.schemas import PROBLEMS
-from clubsite.core.clock import club_today
 from clubsite.core.errors import ClubError
 from members.models import Member
-from members.portal.forms import DURATION_CHOICES, SLOT_DAYS_AHEAD
-from members.portal.selectors import bookable_trainers, member_upcoming_sessions
-from members.portal.views.training import SLOT_STEP
+from members.portal.forms import DURATION_CHOICES
+from members.portal.selectors import SLOT_STEP, bookable_trainers, member_upcoming_sessions, slot_search_day
 from operations.models import PersonalTrainingSession, Room
 from operations.selectors import trainer_free_slots
 from operations.services import pt_session_book, pt_session_cancel, pt_session_price, pt_session_reschedule
@@ -86,8 +84,7 @@ def trainer_slots(request: HttpRequest, trainer_id: int, query: Query[MemberSlot
     trainer = get_object_or_404(bookable_trainers(member=member_of(request)), pk=trainer_id)
     if query.duration not in DURATIONS:
         raise RequestError("duration_invalid", choices=", ".join(map(str, DURATIONS)))
-    today = club_today()
-    day = min(max(query.date or today, today), today + datetime.timedelta(days=SLOT_DAYS_AHEAD))
+    day = slot_search_day(query.date)
     length = datetime.timedelta(minutes=query.duration)
     now = timezone.now()
     try:

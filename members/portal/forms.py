@@ -13,6 +13,7 @@ from django.utils import timezone
 from clubsite.core.clock import club_time, club_today
 from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateInput, NativeDateTimeInput
 from members.models import FitnessGoal, Member
+from members.portal.selectors import slot_search_day
 from operations.models import Room
 
 
@@ -96,8 +97,6 @@ class ConfirmForm(forms.Form):
 DURATION_CHOICES = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"), (120, "2 hours")]
 DEFAULT_DURATION = 60
 SLOT_REQUIRED = "Choose one of the free times listed."
-# How far ahead the free slots can be browsed.
-SLOT_DAYS_AHEAD = 365
 
 
 class SlotSearchForm(forms.Form):
@@ -115,8 +114,7 @@ class SlotSearchForm(forms.Form):
         )
         if not form.is_valid():
             return today, DEFAULT_DURATION
-        day = min(max(form.cleaned_data["date"], today), today + datetime.timedelta(days=SLOT_DAYS_AHEAD))
-        return day, form.cleaned_data["duration"]
+        return slot_search_day(form.cleaned_data["date"]), form.cleaned_data["duration"]
 
 
 class SlotForm(forms.Form):

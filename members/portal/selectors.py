@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.selectors import member_outstanding_balance
+from clubsite.core.clock import club_today
 from members.models import FitnessGoal, Member
 from members.selectors import GoalProgress, LatestMetrics, goal_progress_list, latest_metrics
 from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
@@ -69,6 +70,19 @@ def member_upcoming_sessions(
     if until is not None:
         sessions = sessions.filter(booking__start_time__lt=until)
     return sessions.select_related("booking__room", "booking__trainer__user").order_by("booking__start_time", "id")
+
+
+#: How far ahead the member's timetable looks by default (the page, and the API without a range).
+TIMETABLE_DAYS = 90
+#: Free PT times start every half hour; they can be browsed up to a year ahead.
+SLOT_STEP = datetime.timedelta(minutes=30)
+SLOT_DAYS_AHEAD = 365
+
+
+def slot_search_day(day: datetime.date | None) -> datetime.date:
+    """The day whose free PT times are shown: the one asked for, held between today and a year ahead."""
+    today = club_today()
+    return min(max(day or today, today), today + datetime.timedelta(days=SLOT_DAYS_AHEAD))
 
 
 def bookable_trainers(*, member: Member) -> QuerySet[Trainer]:

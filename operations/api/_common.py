@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
 
 from billing.services import Settlement
 from operations.describe import booking_label, related_or_none
@@ -24,23 +22,6 @@ from .schemas import (
     StaffRegistrationOut,
     StaffSettlementOut,
 )
-
-OutT = TypeVar("OutT")
-
-
-class Converted(Generic[OutT]):
-    """A queryset for ninja's paginator whose page comes back as schemas: the paginator counts the queryset
-    and slices it, and only the rows of the page are read and converted."""
-
-    def __init__(self, queryset: QuerySet[Any], convert: Callable[[Any], OutT]) -> None:
-        self.queryset = queryset
-        self.convert = convert
-
-    def all(self) -> QuerySet[Any]:
-        return self.queryset.all()
-
-    def __getitem__(self, window: slice) -> list[OutT]:
-        return [self.convert(row) for row in self.queryset[window]]
 
 
 def found(model: type[models.Model], pk: int | None) -> Any:

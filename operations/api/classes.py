@@ -9,6 +9,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clubsite.api.access import require_staff
+from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds
 from members.models import Member
@@ -16,7 +17,7 @@ from operations import selectors, services
 from operations.models import Booking, ClassRegistration, GroupClass, Room
 from trainers.models import Trainer
 
-from ._common import Converted, class_out, effects_of, found, registration_out, settlement_of
+from ._common import class_out, effects_of, found, registration_out, settlement_of
 from .schemas import (
     StaffClassCancelledOut,
     StaffClassIn,

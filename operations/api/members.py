@@ -6,10 +6,10 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clubsite.api.access import require_staff
+from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from members.models import Member
 
-from ._common import Converted
 from .schemas import StaffMemberOut
 
 router = Router()

@@ -10,12 +10,13 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clubsite.api.access import require_staff
+from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds
 from operations import selectors, services
 from operations.models import Booking, Equipment, MaintenanceRecord, PersonalTrainingSession, Room
 
-from ._common import Converted, booking_out, effects_of, equipment_out, found, maintenance_out, settlement_of
+from ._common import booking_out, effects_of, equipment_out, found, maintenance_out, settlement_of
 from .schemas import (
     StaffBookingCancelledOut,
     StaffBookingOut,

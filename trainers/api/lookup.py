@@ -8,7 +8,7 @@ from clubsite.api.access import trainer_of
 from clubsite.api.schemas import PROBLEMS
 from members.models import Member
 from trainers import selectors as trainer_reads
-from trainers.portal.views import LOOKUP_COUNT_CAP
+from trainers.selectors import LOOKUP_COUNT_CAP
 
 from .schemas import LookedUpMemberOut, LookupGoalOut, LookupMetricOut
 

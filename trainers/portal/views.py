@@ -21,6 +21,7 @@ from operations import services
 from operations.describe import describe_span
 from operations.models import Booking
 from trainers import selectors as trainer_reads
+from trainers.selectors import LOOKUP_COUNT_CAP
 
 from . import selectors
 from .forms import (
@@ -36,7 +37,6 @@ from .mixins import TrainerRequiredMixin
 SCHEDULE_PAGE_SIZE = 20
 AVAILABILITY_PAGE_SIZE = 25
 LOOKUP_PAGE_SIZE = 20
-LOOKUP_COUNT_CAP = 1000
 # Weeks further than this from today are not worth a calendar (and keep date arithmetic in range).
 FURTHEST_WEEK = datetime.timedelta(days=366 * 20)
 

@@ -10,7 +10,7 @@ from clubsite.testing.api import ApiClient
 from clubsite.testing.scenes import ago, member_named
 from members.models import FitnessGoal
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory
-from trainers.portal.views import LOOKUP_COUNT_CAP
+from trainers.selectors import LOOKUP_COUNT_CAP
 
 pytestmark = pytest.mark.django_db
 

@@ -36,16 +36,17 @@ class ServiceFormView(MemberRequiredMixin, FormView):
             return self.form_invalid(form)
 
 
+SETTLEMENT_NOTES = {
+    "credited": " It had already been invoiced, so it is credited on this month's invoice.",
+    "removed": " It is off your next invoice.",
+    "nothing": "",
+}
+
+
 def settlement_note(outcome: Cancelled[Any]) -> str:
     """What cancelling did to the member's bill, in their words ("" when nothing had been billed)."""
     settlement = outcome.effect(Settlement)
-    if settlement is None:
-        return ""
-    if settlement.credited:
-        return " It had already been invoiced, so it is credited on this month's invoice."
-    if settlement.removed:
-        return " It is off your next invoice."
-    return ""
+    return SETTLEMENT_NOTES[settlement.outcome if settlement is not None else "nothing"]
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -15,15 +15,13 @@ from django.views.generic import TemplateView
 from clubsite.pagination import paginate
 from members.portal.filters import TimetableFilter
 from members.portal.forms import ConfirmForm
-from members.portal.selectors import class_with_seats, member_class_registrations
+from members.portal.selectors import TIMETABLE_DAYS, class_with_seats, member_class_registrations
 from operations.models import Booking, ClassRegistration, GroupClass
 from operations.selectors import class_timetable, timetable_rows, waitlist_position
 from operations.services import class_register, class_registration_cancel, describe_booking
 
 from ..mixins import MemberRequiredMixin
 from .base import ServiceFormView, safe_next, settlement_note
-
-TIMETABLE_DAYS = 90
 
 
 class TimetableView(MemberRequiredMixin, TemplateView):

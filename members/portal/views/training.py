@@ -23,7 +23,7 @@ from members.portal.forms import (
     SlotForm,
     SlotSearchForm,
 )
-from members.portal.selectors import bookable_trainers, member_upcoming_sessions
+from members.portal.selectors import SLOT_STEP, bookable_trainers, member_upcoming_sessions
 from members.templatetags.member_tags import money
 from operations.models import PersonalTrainingSession, Room
 from operations.selectors import pt_cutoff_hours, pt_within_cutoff, rooms_free, trainer_free_slots
@@ -40,7 +40,6 @@ from ..mixins import MemberRequiredMixin
 from .base import SLOT_ERRORS_ABOVE, ServiceFormView, settlement_note
 
 # Free slots start every half hour, so a member is not tied to the trainer's on-the-hour grid.
-SLOT_STEP = datetime.timedelta(minutes=30)
 
 
 class TrainingView(MemberRequiredMixin, TemplateView):
