@@ -143,3 +143,18 @@ def test_latest_metrics_with_one_or_no_entries(django_assert_num_queries):
     only = HealthMetricFactory(member=member)
     single = latest_metrics(member=member)
     assert (single.latest, single.previous, single.change("weight")) == (only, None, None)
+
+
+@pytest.mark.django_db
+def test_staff_find_a_member_by_every_word_in_name_email_or_phone():
+    from members.selectors import member_staff_search
+
+    ann = MemberFactory(
+        user__first_name="Ann", user__last_name="Lee", user__email="ann.lee@club.test", phone="07700 900123"
+    )
+    MemberFactory(user__first_name="Ann", user__last_name="Other", user__email="other@club.test", phone="")
+
+    assert list(member_staff_search(term="ann 900123")) == [ann]
+    assert list(member_staff_search(term="LEE@club")) == [ann]
+    assert member_staff_search(term="").count() == 2
+    assert not member_staff_search(term="ann nobody").exists()
