@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -409,10 +409,3 @@ def _value(name: str, node: dict[str, Any], scene: ApiScene, schema: dict[str, A
             return "PT1H"
         return "x" * max(int(node.get("minLength", 1)), 1)
     return None
-
-
-def scene_ids(scene: ApiScene) -> Iterator[tuple[str, int]]:
-    for name in ID_OF_NAME:
-        pk = scene_id(scene, name)
-        if pk is not None:
-            yield name, pk
