@@ -89,9 +89,16 @@ def test_page_query_count_does_not_grow_with_the_data(member_client, member, dja
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["members:profile", "members:metric-create", "members:goal-create"])
+@pytest.mark.parametrize("name", ["members:metric-create", "members:goal-create"])
 def test_form_pages_read_nothing_beyond_the_member(member_client, django_assert_num_queries, name):
     _budget(django_assert_num_queries, member_client, reverse(name), BASE)
+
+
+@pytest.mark.django_db
+def test_the_profile_reads_the_calendar_feed_beyond_the_member(member_client, django_assert_num_queries):
+    # The feed's address is shown on the profile: one query, also on the first visit that makes it.
+    for _visit in range(2):
+        _budget(django_assert_num_queries, member_client, reverse("members:profile"), BASE + 1)
 
 
 @pytest.mark.django_db

@@ -11,8 +11,8 @@ from ninja import Router
 
 from clubsite.api.access import TRAINER_AUTH
 
-from . import attendance, availability, equipment, lookup, schedule
+from . import attendance, availability, calendar, equipment, lookup, schedule
 
 router = Router(tags=["trainer"], auth=TRAINER_AUTH)
-for _part in (availability, schedule, attendance, lookup, equipment):
+for _part in (availability, schedule, attendance, lookup, equipment, calendar):
     router.add_router("", _part.router)

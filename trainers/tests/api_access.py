@@ -19,4 +19,6 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "trainer_member_read": TRAINER,
     "trainer_equipment_list": TRAINER,
     "trainer_equipment_issue_create": TRAINER,
+    "trainer_calendar_feed_read": TRAINER,
+    "trainer_calendar_feed_rotate": TRAINER,
 }
