@@ -28,6 +28,19 @@ class Member(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Kept equal to the latest metric's recorded_at by a database trigger (see migrations).
     last_metric_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Reminders are the mail a member may turn off; confirmations, changes and bills always go out.
+    remind_classes = models.BooleanField(
+        "class reminders",
+        default=True,
+        db_default=True,
+        help_text="Mail a reminder before each class the member has a seat in.",
+    )
+    remind_pt_sessions = models.BooleanField(
+        "personal training reminders",
+        default=True,
+        db_default=True,
+        help_text="Mail a reminder before each personal training session.",
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from clubsite.accounts.services import clean_names, user_create
 from clubsite.core.clock import club_time, club_today, club_zone
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 
 from .errors import (
     CLOCK_SKEW,
@@ -57,7 +58,9 @@ def member_create(
         # An AccountError (email taken or invalid, a name missing) is a ClubError of its own: it goes up as it is.
         user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
         with constraint_errors({}, MemberError):
-            return Member.objects.create(user=user, **profile)
+            member = Member.objects.create(user=user, **profile)
+        publish("member.created", member.pk)
+        return member
 
 
 def member_update(
@@ -81,6 +84,15 @@ def member_update(
         with constraint_errors({}, MemberError):
             user.save(update_fields=["first_name", "last_name"])
             locked.save(update_fields=list(profile))
+    return locked
+
+
+def member_set_reminders(*, member: Member, classes: bool, pt_sessions: bool) -> Member:
+    """Choose which reminders the member receives (from the profile, the API or a mail's preferences link)."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        locked.remind_classes, locked.remind_pt_sessions = bool(classes), bool(pt_sessions)
+        locked.save(update_fields=["remind_classes", "remind_pt_sessions"])
     return locked
 
 

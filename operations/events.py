@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 from django.dispatch import Signal
 
+from clubsite.core.events import publish
+
 #: Sent with ``registration_ids`` and ``pt_session_ids`` (tuples of ints: the class places and PT sessions that
 #: the cancellation ended), after the service's own writes and inside its transaction. The members concerned
 #: are locked already (member rows first: the lock order), so a receiver may lock invoices next. A receiver that
@@ -41,8 +43,17 @@ class Cancelled(Generic[T]):
 def announce_cancelled(
     *, sender: type, registration_ids: Iterable[int] = (), pt_session_ids: Iterable[int] = ()
 ) -> tuple[object, ...]:
-    """Send ``places_cancelled`` and collect what the receivers did (exceptions propagate: all or nothing)."""
-    responses = places_cancelled.send(
-        sender=sender, registration_ids=tuple(registration_ids), pt_session_ids=tuple(pt_session_ids)
-    )
+    """Send ``places_cancelled`` and collect what the receivers did (exceptions propagate: all or nothing).
+
+    Each place and session ended is also published as a club event (``registration.cancelled``,
+    ``pt_session.cancelled``) for mail and webhooks, with what ended it (``cause``: the model that was
+    cancelled, such as ``groupclass`` when a whole class was).
+    """
+    registration_ids, pt_session_ids = tuple(registration_ids), tuple(pt_session_ids)
+    responses = places_cancelled.send(sender=sender, registration_ids=registration_ids, pt_session_ids=pt_session_ids)
+    cause = sender._meta.model_name if hasattr(sender, "_meta") else sender.__name__.lower()
+    for registration_id in registration_ids:
+        publish("registration.cancelled", registration_id, cause=cause)
+    for session_id in pt_session_ids:
+        publish("pt_session.cancelled", session_id, cause=cause)
     return tuple(response for _receiver, response in responses if response is not None)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clubsite.core.clock import club_time
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 from members.models import Member
 
 from ..errors import BillingError
@@ -112,6 +113,7 @@ def invoice_issue(*, invoice: Invoice, issued_at: datetime.datetime | None = Non
     invoice.status = Invoice.Status.ISSUED if total > 0 else Invoice.Status.PAID
     with constraint_errors(INVOICE_CONSTRAINTS, BillingError):
         invoice.save(update_fields=["number", "issued_at", "due_date", "status"])
+    publish("invoice.issued", invoice.pk, member_id=invoice.member_id, number=invoice.number)
     return invoice
 
 

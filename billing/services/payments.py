@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clubsite.accounts.models import User
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 
 from ..errors import BillingError
 from ..models import Invoice, Payment
@@ -58,6 +59,7 @@ def payment_record(
         if amount == balance:
             invoice.status = Invoice.Status.PAID
             invoice.save(update_fields=["status"])
+    publish("payment.recorded", payment.pk, invoice_id=invoice.pk, amount=str(amount))
     return payment
 
 

@@ -15,6 +15,7 @@ from billing.selectors import revenue_by_day
 from billing.services import settlement
 from billing.services.settlement import on_places_cancelled
 from billing.tests.factories import InvoiceFactory, MembershipFactory
+from clubsite.testing.jobs import run_jobs
 from clubsite.testing.races import race
 from members.tests.factories import MemberFactory
 from operations import services as scheduling
@@ -126,11 +127,11 @@ def settlement_of(outcome: Cancelled) -> services.Settlement | None:
 class TestClassCancelSettles:
     """``operations.services.class_cancel`` announces the places it ended; billing's receiver settles them."""
 
-    def test_lines_on_drafts_are_removed(self, mailoutbox, django_capture_on_commit_callbacks):
+    def test_lines_on_drafts_are_removed(self, mailoutbox):
         group_class, _registrations = billed_class(members=2)
 
-        with django_capture_on_commit_callbacks(execute=True):
-            outcome = scheduling.class_cancel(group_class=group_class)
+        outcome = scheduling.class_cancel(group_class=group_class)
+        run_jobs()
 
         assert settlement_of(outcome) == services.Settlement(removed=2, credited=0)
         assert not InvoiceLine.objects.exists()

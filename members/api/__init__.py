@@ -12,10 +12,10 @@ from ninja import Router
 
 from clubsite.api.access import MEMBER_AUTH
 
-from . import classes, dashboard, goals, invoices, metrics, profile, signup, training
+from . import calendar, classes, dashboard, goals, invoices, metrics, profile, reminders, signup, training
 
 router = Router(tags=["member"], auth=MEMBER_AUTH)
-for part in (profile, goals, metrics, dashboard, classes, training, invoices):
+for part in (profile, reminders, goals, metrics, dashboard, classes, training, invoices, calendar):
     router.add_router("", part.router)
 
 signup_router = signup.router

@@ -9,6 +9,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/reminders/", views.RemindersView.as_view(), name="reminders"),
     path("goals/", views.GoalListView.as_view(), name="goals"),
     path("goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
     path("goals/<int:pk>/edit/", views.GoalUpdateView.as_view(), name="goal-update"),

@@ -10,6 +10,8 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "member_signup": EVERYONE,
     "member_profile_read": MEMBER,
     "member_profile_update": MEMBER,
+    "member_reminders_read": MEMBER,
+    "member_reminders_update": MEMBER,
     "member_goal_list": MEMBER,
     "member_goal_create": MEMBER,
     "member_goal_update": MEMBER,
@@ -31,4 +33,6 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "member_pt_session_cancel": MEMBER,
     "member_invoice_list": MEMBER,
     "member_invoice_read": MEMBER,
+    "member_calendar_feed_read": MEMBER,
+    "member_calendar_feed_rotate": MEMBER,
 }

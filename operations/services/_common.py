@@ -1,17 +1,14 @@
-"""What every scheduling service shares: limits, span checks, the locks in their order, clash checks, mail."""
+"""What every scheduling service shares: limits, span checks, the locks in their order, clash checks."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
-from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.db import models
 from django.utils import timezone
 
 from clubsite.core.clock import club_time, club_zone
@@ -261,40 +258,3 @@ def member_clash(
         when = describe_span(booking.start_time, booking.end_time)
         return SchedulingError("member_busy", commitment=f"personal training{trainer} {when}")
     return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Mail, sent once the change is committed
-# ---------------------------------------------------------------------------------------------
-
-
-def send_on_commit(messages: list[EmailMessage]) -> None:
-    if not messages:
-        return
-
-    def send() -> None:
-        get_connection().send_messages(messages)
-
-    # robust: the change is committed either way; a mail server hiccup must not turn it into an error page.
-    transaction.on_commit(send, robust=True)
-
-
-def member_mail(
-    registration: ClassRegistration, *, subject: str, template: str, context: Mapping[str, object]
-) -> EmailMessage:
-    member = registration.member
-    body = render_to_string(
-        f"operations/email/{template}.txt",
-        {"member": member, "club_name": settings.CLUB_NAME, **context},
-    )
-    return EmailMessage(subject=subject, body=body, to=[member.user.email])
-
-
-def class_context(group_class: GroupClass) -> dict[str, object]:
-    booking = group_class.booking
-    return {
-        "group_class": group_class,
-        "when": describe_span(booking.start_time, booking.end_time),
-        "room": booking.room.name if booking.room is not None else "Online",
-        "trainer": str(booking.trainer) if booking.trainer_id else "",
-    }

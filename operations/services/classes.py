@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 from trainers.models import Trainer
 
 from ..describe import describe_day
@@ -24,15 +25,12 @@ from ._common import (
     booking_clash,
     check_span,
     check_weeks,
-    class_context,
     fresh_room,
     full_clean,
     lock_class,
     lock_members,
     lock_trainer,
-    member_mail,
     pk_of,
-    send_on_commit,
     trainer_available,
     weekly_spans,
 )
@@ -229,17 +227,12 @@ def class_reschedule(
         with constraint_errors(BOOKING_CONSTRAINTS, SchedulingError):
             booking.save(update_fields=["start_time", "end_time", "room", "trainer"])
         if before != (start_time, end_time, room.pk, trainer.pk):
-            context = class_context(group_class)
-            send_on_commit(
-                [
-                    member_mail(
-                        registration,
-                        subject=f"{group_class.name} has been moved",
-                        template="class_rescheduled",
-                        context={**context, "registration": registration},
-                    )
-                    for registration in _live_registrations(group_class)
-                ]
+            publish(
+                "class.moved",
+                group_class.pk,
+                registration_ids=sorted(r.pk for r in _live_registrations(group_class)),
+                start_time=start_time.isoformat(),
+                was_start_time=before[0].isoformat(),
             )
         return group_class
 
@@ -289,16 +282,5 @@ def class_cancel(*, group_class: GroupClass) -> Cancelled[GroupClass]:
             status=ClassRegistration.Status.CANCELLED
         )
         effects = announce_cancelled(sender=GroupClass, registration_ids=[r.pk for r in registrations])
-        context = class_context(group_class)
-        send_on_commit(
-            [
-                member_mail(
-                    registration,
-                    subject=f"{group_class.name} has been cancelled",
-                    template="class_cancelled",
-                    context=context,
-                )
-                for registration in registrations
-            ]
-        )
+        publish("class.cancelled", group_class.pk, registration_ids=sorted(r.pk for r in registrations))
         return Cancelled(target=group_class, effects=effects)

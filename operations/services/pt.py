@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 from members.models import Member
 from trainers.models import Trainer
 
@@ -102,6 +103,7 @@ def pt_session_book(
                 kind=Booking.Kind.PERSONAL_TRAINING,
             )
             session.save()
+        publish("pt_session.booked", session.pk, member_id=member.pk, trainer_id=trainer.pk)
         return session
 
 
@@ -162,6 +164,7 @@ def pt_session_reschedule(
         with constraint_errors(BOOKING_CONSTRAINTS, SchedulingError):
             booking.save(update_fields=["start_time", "end_time", "room"])
             locked.save(update_fields=["price"])
+        publish("pt_session.moved", locked.pk, start_time=start_time.isoformat(), by_member=by_member)
         return locked
 
 

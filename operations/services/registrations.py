@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubsite.core.db import constraint_errors
+from clubsite.core.events import publish
 from members.models import Member
 
 from .. import selectors
@@ -16,14 +17,11 @@ from ..events import Cancelled, announce_cancelled
 from ..models import Booking, ClassRegistration, GroupClass
 from ._common import (
     REGISTRATION_CONSTRAINTS,
-    class_context,
     lock,
     lock_class,
     lock_member,
     member_clash,
-    member_mail,
     pk_of,
-    send_on_commit,
 )
 from .classes import check_class_open
 
@@ -48,27 +46,20 @@ def class_register(*, member: Member, group_class: GroupClass) -> ClassRegistrat
         else:
             status = ClassRegistration.Status.WAITLISTED
         with constraint_errors(REGISTRATION_CONSTRAINTS, SchedulingError):
-            return ClassRegistration.objects.create(member=member, group_class=group_class, status=status)
+            registration = ClassRegistration.objects.create(member=member, group_class=group_class, status=status)
+        publish("registration.created", registration.pk, class_id=group_class.pk, status=status)
+        return registration
 
 
 def _promote(group_class: GroupClass) -> ClassRegistration | None:
-    """Give a freed seat to the first on the waitlist (``selectors.WAITLIST_ORDER``), who is told by mail."""
+    """Give a freed seat to the first on the waitlist (``selectors.WAITLIST_ORDER``); they hear of it."""
     promoted = selectors.waitlist(group_class.pk).select_related("member__user").select_for_update(of=("self",)).first()
     if promoted is None:
         return None
     promoted.status = ClassRegistration.Status.REGISTERED
     with constraint_errors(REGISTRATION_CONSTRAINTS, SchedulingError):
         promoted.save(update_fields=["status"])
-    send_on_commit(
-        [
-            member_mail(
-                promoted,
-                subject=f"You have a place in {group_class.name}",
-                template="waitlist_promoted",
-                context=class_context(group_class),
-            )
-        ]
-    )
+    publish("registration.promoted", promoted.pk, class_id=group_class.pk)
     return promoted
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from clubsite.testing.admin import split_datetime
 from clubsite.testing.errors import span_text
+from clubsite.testing.jobs import run_jobs
 from members.tests.factories import MemberFactory
 from operations import services
 from operations.errors import SchedulingError
@@ -150,17 +151,17 @@ class TestGroupClassAdmin:
         assert Booking.objects.get().start_time == local_time(days=1, hour=10)
 
     def test_the_cancel_action_cancels_through_the_service(
-        self, admin_client, mailoutbox, django_capture_on_commit_callbacks
+        self, admin_client, mailoutbox
     ):
         registration = ClassRegistrationFactory()
         started = GroupClassFactory(booking__start_time=timezone.now() - datetime.timedelta(minutes=5))
 
-        with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post(
-                url("groupclass", "changelist"),
-                {"action": "cancel_classes", "_selected_action": [registration.group_class_id, started.pk]},
-                follow=True,
-            )
+        response = admin_client.post(
+            url("groupclass", "changelist"),
+            {"action": "cancel_classes", "_selected_action": [registration.group_class_id, started.pk]},
+            follow=True,
+        )
+        run_jobs()
 
         assert response.status_code == 200
         content = response.content.decode()

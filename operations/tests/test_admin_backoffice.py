@@ -9,6 +9,7 @@ from django.utils import timezone
 from clubsite.testing import messages_of
 from clubsite.testing.admin import query_count, split_datetime
 from clubsite.testing.errors import day_text, span_text
+from clubsite.testing.jobs import run_jobs
 from clubsite.testing.roles import sign_in_as
 from members.tests.factories import MemberFactory
 from operations import services
@@ -131,9 +132,7 @@ class TestMoveToRoom:
         assert 'name="room"' in response.content.decode()
         assert Booking.objects.get().room == booking.room
 
-    def test_moving_a_class_and_a_session_keeps_their_times_and_tells_the_class(
-        self, admin_client, mailoutbox, django_capture_on_commit_callbacks
-    ):
+    def test_moving_a_class_and_a_session_keeps_their_times_and_tells_everyone_booked(self, admin_client, mailoutbox):
         window = TrainerAvailabilityFactory()
         registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
         other_window = TrainerAvailabilityFactory()
@@ -141,15 +140,21 @@ class TestMoveToRoom:
         big_room = RoomFactory(capacity=30)
         bookings = [registration.group_class.booking, session.booking]
 
-        with django_capture_on_commit_callbacks(execute=True):
-            response = self.move(admin_client, bookings, big_room)
+        response = self.move(admin_client, bookings, big_room)
+        run_jobs()
 
         assert f"Moved to {big_room}: 2." in messages_of(response)
         for booking in bookings:
             before = booking.start_time
             booking.refresh_from_db()
             assert (booking.room, booking.start_time) == (big_room, before)
-        assert [mail.to for mail in mailoutbox] == [[registration.member.user.email]]
+        assert sorted((mail.to[0], mail.subject) for mail in mailoutbox) == sorted(
+            [
+                (registration.member.user.email, f"{registration.group_class.name} has been moved"),
+                (session.member.user.email, "Personal training moved"),
+                (other_window.trainer.user.email, f"Personal training moved: {session.member}"),
+            ]
+        )
 
     def test_a_taken_room_is_named_and_an_event_is_not_moved(self, admin_client):
         window = TrainerAvailabilityFactory()
@@ -398,7 +403,7 @@ class TestClassAdmin:
         assert response.context["adminform"].form.errors["capacity"] == [message]
 
     def test_rescheduling_emails_the_registered_members(
-        self, admin_client, mailoutbox, django_capture_on_commit_callbacks
+        self, admin_client, mailoutbox
     ):
         window = TrainerAvailabilityFactory()
         registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
@@ -406,17 +411,17 @@ class TestClassAdmin:
         group_class = registration.group_class
         new_start = local_time(days=1, hour=16)
 
-        with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post(
-                url("groupclass", "change", group_class.pk),
-                {
-                    "trainer": window.trainer.pk,
-                    "room": group_class.booking.room_id,
-                    **split_datetime(new_start, "start_time"),
-                    **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
-                    **NO_INLINE_ROWS,
-                },
-            )
+        response = admin_client.post(
+            url("groupclass", "change", group_class.pk),
+            {
+                "trainer": window.trainer.pk,
+                "room": group_class.booking.room_id,
+                **split_datetime(new_start, "start_time"),
+                **split_datetime(new_start + datetime.timedelta(hours=1), "end_time"),
+                **NO_INLINE_ROWS,
+            },
+        )
+        run_jobs()
 
         assert response.status_code == 302
         assert [mail.to for mail in mailoutbox] == [[registration.member.user.email]]

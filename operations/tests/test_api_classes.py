@@ -10,6 +10,7 @@ import pytest
 
 from billing.models import InvoiceLine
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory
+from clubsite.testing.jobs import run_jobs
 from members.tests.factories import MemberFactory
 from operations.models import Booking, ClassRegistration, GroupClass
 from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, RoomFactory, local_time
@@ -117,7 +118,7 @@ class TestClasses:
         }
         assert not GroupClass.objects.exists()
 
-    def test_a_class_is_rescheduled_and_its_members_told(self, mailoutbox, django_capture_on_commit_callbacks):
+    def test_a_class_is_rescheduled_and_its_members_told(self, mailoutbox):
         trainer = available_trainer(1, 2)
         registration = ClassRegistrationFactory(
             group_class__booking__trainer=trainer, group_class__booking__start_time=local_time(days=1, hour=10)
@@ -125,16 +126,16 @@ class TestClasses:
         group_class = registration.group_class
         start = local_time(days=2, hour=11)
 
-        with django_capture_on_commit_callbacks(execute=True):
-            response = staff_api("manager").put(
-                f"/staff/classes/{group_class.pk}",
-                {
-                    "start_time": start,
-                    "end_time": start + HOUR,
-                    "room": group_class.booking.room.pk,
-                    "trainer": trainer.pk,
-                },
-            )
+        response = staff_api("manager").put(
+            f"/staff/classes/{group_class.pk}",
+            {
+                "start_time": start,
+                "end_time": start + HOUR,
+                "room": group_class.booking.room.pk,
+                "trainer": trainer.pk,
+            },
+        )
+        run_jobs()
 
         assert response.status_code == 200, response.content
         group_class.booking.refresh_from_db()

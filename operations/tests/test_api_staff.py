@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory
 from clubsite.testing.api import ApiClient
+from clubsite.testing.jobs import run_jobs
 from clubsite.testing.roles import staff_user
 from operations.errors import SchedulingError
 from operations.models import Booking, ClassRegistration, Equipment, MaintenanceRecord, Room
@@ -235,14 +236,14 @@ class TestBookings:
         registration.refresh_from_db()
         assert registration.status == ClassRegistration.Status.CANCELLED
 
-    def test_a_class_moves_to_another_room_at_the_same_time(self, mailoutbox, django_capture_on_commit_callbacks):
+    def test_a_class_moves_to_another_room_at_the_same_time(self, mailoutbox):
         window = TrainerAvailabilityFactory()
         registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
         booking = registration.group_class.booking
         start, room = booking.start_time, RoomFactory()
 
-        with django_capture_on_commit_callbacks(execute=True):
-            response = staff_api("front_desk").put(f"/staff/bookings/{booking.pk}/room", {"room": room.pk})
+        response = staff_api("front_desk").put(f"/staff/bookings/{booking.pk}/room", {"room": room.pk})
+        run_jobs()
 
         assert response.status_code == 200, response.content
         booking.refresh_from_db()

@@ -43,6 +43,12 @@ def seeded(django_db_setup, django_db_blocker):
         from django.core.management import call_command as run
 
         run("flush", "--no-input", verbosity=0)
+        from django.db import connection
+
+        from conftest import PROCRASTINATE_TABLES
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {PROCRASTINATE_TABLES} RESTART IDENTITY CASCADE")
 
 
 @pytest.mark.django_db
@@ -102,3 +108,12 @@ def test_seed_demo_twice_changes_nothing(seeded):
         Booking.objects.count(),
         Invoice.objects.count(),
     )
+
+
+@pytest.mark.django_db
+def test_seed_demo_tells_nobody_of_the_history_it_writes(seeded):
+    # Its registrations, sessions and invoices are history: no confirmation, invoice mail or webhook is queued.
+    from clubsite.testing.jobs import queued
+
+    assert ClassRegistration.objects.exists()
+    assert queued() == []

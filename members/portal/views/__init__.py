@@ -5,7 +5,7 @@ from .dashboard import DashboardView
 from .goals import GoalCreateView, GoalDeactivateView, GoalListView, GoalUpdateView
 from .invoices import InvoiceDetailView, InvoiceListView
 from .metrics import MetricCreateView, MetricHistoryView
-from .profile import ProfileView
+from .profile import ProfileView, RemindersView
 from .training import SessionBookView, SessionCancelView, SessionRescheduleView, TrainingView
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "MetricCreateView",
     "MetricHistoryView",
     "ProfileView",
+    "RemindersView",
     "RegistrationCancelView",
     "SessionBookView",
     "SessionCancelView",

@@ -1,0 +1,38 @@
+"""Which club events send which mail: each receiver queues its notices in the publishing transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clubsite.core.events import Event
+
+from .tasks import queue_notice
+
+PT_AUDIENCES = ("member", "trainer")
+
+
+def on_event(sender: object, event: Event, **kwargs: Any) -> None:
+    name, pk, data = event.name, event.object_id, event.data
+    if name == "registration.created":
+        queue_notice("class_registered", pk)
+    elif name == "registration.promoted":
+        queue_notice("registration_promoted", pk)
+    elif name == "registration.cancelled" and data.get("cause") == "classregistration":
+        # A whole class cancelled says so in its own mail (class.cancelled), not once per place.
+        queue_notice("registration_cancelled", pk)
+    elif name == "class.moved":
+        for registration_id in _ids(data["registration_ids"]):
+            queue_notice("class_moved", registration_id, key=f"{registration_id}:{event.id}")
+    elif name == "class.cancelled":
+        for registration_id in _ids(data["registration_ids"]):
+            queue_notice("class_cancelled", registration_id)
+    elif name in ("pt_session.booked", "pt_session.moved", "pt_session.cancelled"):
+        what = {"pt_session.booked": "pt_booked", "pt_session.moved": "pt_moved"}.get(name, "pt_cancelled")
+        # A session moves more than once; each move is its own mail.
+        key = f"{pk}:{event.id}" if name == "pt_session.moved" else pk
+        for audience in PT_AUDIENCES:
+            queue_notice(f"{what}_{audience}", pk, key=key)
+
+
+def _ids(value: object) -> list[int]:
+    return [int(item) for item in value] if isinstance(value, list | tuple) else []
