@@ -85,4 +85,10 @@ class BillingError(ClubError):
         "void_has_payments": Message(
             "An invoice with money received cannot be voided; refund the payments first.", "invoice", kind=CONFLICT
         ),
+        # billing runs
+        "run_period_not_over": Message(
+            "A billing run bills a period that is over: {period} has not ended yet.", "period_end", kind=CONFLICT
+        ),
+        "run_trigger_invalid": Message("A billing run is started by the schedule or by staff.", "trigger"),
+        "run_started_by_required": Message("A run started by staff names who started it.", "started_by"),
     }

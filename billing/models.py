@@ -74,6 +74,23 @@ class Invoice(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    overdue_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The first day past the due date, set once by the dunning job when it announced the invoice overdue "
+            "(invoice.overdue). Whether it is overdue now is billing.selectors.overdue_invoices: it stays set "
+            "after the invoice is paid, as its history."
+        ),
+    )
+    reminded_days_overdue = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The days overdue (one of CLUB_DUNNING_REMINDER_DAYS) of the last payment reminder the dunning job "
+            "queued; empty before the first. The next reminder goes once a higher threshold is passed."
+        ),
+    )
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -243,3 +260,75 @@ class Payment(models.Model):
     @property
     def signed_amount(self) -> Decimal:
         return -self.amount if self.kind == self.Kind.REFUND else self.amount
+
+
+class BillingRun(models.Model):
+    """One run of the monthly billing (scheduled or started again by staff): what it did and what failed.
+
+    Each member is billed in their own transaction, so the counts grow as the run goes; ``failure_details``
+    names each member who could not be billed and why, for staff to fix and run again.
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        STAFF = "staff", "Staff"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    period_start = models.DateField(help_text="The first day billed (club time).")
+    period_end = models.DateField(help_text="The last day billed (club time).")
+    started_at = models.DateTimeField(default=timezone.now, help_text="When the run began.")
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run ended, finished or failed; empty while it runs."
+    )
+    trigger = models.CharField(
+        max_length=8, choices=Trigger.choices, help_text="Started by the monthly schedule or by a staff member."
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who asked for the run; empty for a scheduled one.",
+    )
+    status = models.CharField(
+        max_length=8,
+        choices=Status.choices,
+        default=Status.RUNNING,
+        help_text=(
+            "Running while it bills; finished when every member was tried (some may have failed, see failures); "
+            "failed when the run itself stopped (the database went away), and may be run again."
+        ),
+    )
+    members_billed = models.PositiveIntegerField(default=0, help_text="Members who had something new billed.")
+    invoices_created = models.PositiveIntegerField(
+        default=0, help_text="Drafts the run opened (new lines may also go onto a member's draft for the period)."
+    )
+    invoices_issued = models.PositiveIntegerField(default=0, help_text="Invoices the run issued.")
+    mails_queued = models.PositiveIntegerField(
+        default=0, help_text="Invoice mails queued for the invoices the run issued."
+    )
+    failures = models.PositiveIntegerField(default=0, help_text="Members the run could not bill.")
+    failure_details = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="One entry per member not billed: member_id, member (their name), code and message.",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["period_start", "period_end", "status"], name="billing_run_period_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="billing_billingrun_period_end_after_start",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Billing run {self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d} ({self.get_status_display()})"

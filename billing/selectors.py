@@ -4,6 +4,7 @@ period has to bill."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias, TypedDict
@@ -30,7 +31,7 @@ from clubsite.core.clock import club_zone, day_bounds
 from members.models import Member
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
 
-from .models import ZERO, Invoice, InvoiceLine, Membership, Payment
+from .models import ZERO, BillingRun, Invoice, InvoiceLine, Membership, Payment
 
 # Sums of money can exceed a single NUMERIC(10,2) column; give them room.
 MONEY: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -142,6 +143,16 @@ def invoice_detail(*, member: Member, invoice_id: int) -> InvoiceWithTotals | No
     )
 
 
+def first_overdue_day(due_date: datetime.date) -> datetime.date:
+    """The day an invoice due on ``due_date`` becomes overdue (``Invoice.overdue_since``): the day after."""
+    return due_date + datetime.timedelta(days=1)
+
+
+def days_overdue(due_date: datetime.date, *, today: datetime.date) -> int:
+    """How many days past its due date an invoice is today: 1 on its first overdue day."""
+    return (today - due_date).days
+
+
 def is_overdue(invoice: InvoiceWithTotals, *, today: datetime.date) -> bool:
     """The test ``overdue_invoices`` applies in SQL, for one invoice already read with its totals: issued,
     past its due date, money still owed."""
@@ -161,6 +172,39 @@ def overdue_invoices(*, today: datetime.date) -> QuerySet[InvoiceWithTotals]:
         .select_related("member__user")
         .order_by("due_date", "id")
     )
+
+
+def newly_overdue_invoice_ids(*, today: datetime.date) -> list[int]:
+    """Overdue invoices (:func:`overdue_invoices`) not yet marked with ``overdue_since``, in id order; one query."""
+    fresh = overdue_invoices(today=today).filter(overdue_since__isnull=True)
+    return list(fresh.order_by("pk").values_list("pk", flat=True))
+
+
+def reminder_threshold(*, today: datetime.date, days: Iterable[int]) -> Case | Value:
+    """SQL for the highest of ``days`` an invoice's days overdue has reached (NULL below the lowest)."""
+    whens = [
+        When(due_date__lte=today - datetime.timedelta(days=threshold), then=Value(threshold))
+        for threshold in sorted(set(days), reverse=True)
+    ]
+    return Case(*whens, default=Value(None)) if whens else Value(None)
+
+
+def payment_reminders_due(*, today: datetime.date, days: Iterable[int]) -> list[tuple[int, int]]:
+    """(invoice id, threshold) for each overdue invoice whose highest reached reminder day has not been
+    reminded of yet, in id order; one query.
+
+    Only the highest threshold reached counts: after a worker was down over day 7 and day 14, the next run
+    sends the day-14 reminder alone, not the three it missed.
+    """
+    due = (
+        overdue_invoices(today=today)
+        .annotate(threshold=reminder_threshold(today=today, days=days))
+        .filter(threshold__isnull=False)
+        .filter(Q(reminded_days_overdue__isnull=True) | Q(reminded_days_overdue__lt=F("threshold")))
+        .order_by("pk")
+        .values_list("pk", "threshold")
+    )
+    return [(pk, int(threshold)) for pk, threshold in due]
 
 
 def overdue_invoice_count(*, today: datetime.date) -> int:
@@ -189,6 +233,21 @@ def revenue_by_day(*, first: datetime.date, last: datetime.date) -> list[tuple[d
     )
     days = (first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1))
     return [(day, received.get(day, ZERO)) for day in days]
+
+
+def scheduled_run_finished(*, period_start: datetime.date, period_end: datetime.date) -> bool:
+    """Whether the schedule has already billed this period to the end (a staff run does not count); one query."""
+    return BillingRun.objects.filter(
+        trigger=BillingRun.Trigger.SCHEDULE,
+        status=BillingRun.Status.FINISHED,
+        period_start=period_start,
+        period_end=period_end,
+    ).exists()
+
+
+def billing_runs() -> QuerySet[BillingRun]:
+    """Every billing run, newest first, with who started it; one query (a page of it)."""
+    return BillingRun.objects.select_related("started_by").order_by("-started_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -226,3 +285,14 @@ def billable_items(*, period_start: datetime.date, period_end: datetime.date) ->
         .exclude(group_class__booking__status=Booking.Status.CANCELLED)
         .filter(~Exists(billed.filter(kind=InvoiceLine.Kind.CLASS, class_registration=OuterRef("pk")))),
     )
+
+
+def billable_members(*, period_start: datetime.date, period_end: datetime.date) -> QuerySet[Member]:
+    """Every member with something :func:`billable_items` may bill in the period (a plan month may already be
+    billed: generation sees that), by id; the run for all and the monthly run start here."""
+    items = billable_items(period_start=period_start, period_end=period_end)
+    return Member.objects.filter(
+        Exists(items.memberships.filter(member=OuterRef("pk")))
+        | Exists(items.pt_sessions.filter(member=OuterRef("pk")))
+        | Exists(items.class_registrations.filter(member=OuterRef("pk")))
+    ).order_by("pk")

@@ -8,9 +8,11 @@ from .invoices import BILLED, NOTHING_TO_BILL, InvoiceAdmin
 from .lines import InvoiceLineAdmin
 from .memberships import MembershipAdmin, MembershipPlanAdmin
 from .payments import PaymentAdmin
+from .runs import BillingRunAdmin
 
 __all__ = [
     "BILLED",
+    "BillingRunAdmin",
     "NOTHING_TO_BILL",
     "InvoiceAdmin",
     "InvoiceLineAdmin",

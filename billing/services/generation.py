@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.utils import dateformat
 
 from clubsite.core.db import constraint_errors
@@ -16,7 +16,7 @@ from members.models import Member
 
 from ..errors import BillingError
 from ..models import Invoice, InvoiceLine
-from ..selectors import billable_items
+from ..selectors import billable_items, billable_members
 from ._base import LINE_CONSTRAINTS, description, lock_member, period, when
 
 
@@ -162,12 +162,7 @@ def invoice_generate(*, member: Member, period_start: datetime.date, period_end:
 def invoice_generate_all(*, period_start: datetime.date, period_end: datetime.date) -> list[Invoice]:
     """Run :func:`invoice_generate` for every member with something to bill, in a fixed number of queries."""
     period_start, period_end = period(period_start, period_end)
-    items = billable_items(period_start=period_start, period_end=period_end)
-    candidates = Member.objects.filter(
-        Exists(items.memberships.filter(member=OuterRef("pk")))
-        | Exists(items.pt_sessions.filter(member=OuterRef("pk")))
-        | Exists(items.class_registrations.filter(member=OuterRef("pk")))
-    )
+    candidates = billable_members(period_start=period_start, period_end=period_end)
     # One statement locks every candidate, in id order so that two batch runs cannot deadlock;
     # what to bill is read only afterwards, so it reflects whatever committed before the locks.
     member_ids = list(candidates.select_for_update().order_by("pk").values_list("pk", flat=True))

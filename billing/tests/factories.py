@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from billing.models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from billing.models import BillingRun, Invoice, InvoiceLine, Membership, MembershipPlan, Payment
 from clubsite.core.clock import club_datetime
 from members.tests.factories import MemberFactory
 from operations.models import Booking
@@ -65,6 +65,26 @@ class PaymentFactory(DjangoModelFactory):
 
 class RefundFactory(PaymentFactory):
     kind = Payment.Kind.REFUND
+
+
+class BillingRunFactory(DjangoModelFactory):
+    """A finished scheduled run of last month, one member not billed."""
+
+    class Meta:
+        model = BillingRun
+
+    period_end = factory.LazyFunction(lambda: timezone.localdate().replace(day=1) - datetime.timedelta(days=1))
+    period_start = factory.LazyAttribute(lambda o: o.period_end.replace(day=1))
+    trigger = BillingRun.Trigger.SCHEDULE
+    status = BillingRun.Status.FINISHED
+    members_billed = 3
+    invoices_created = 3
+    invoices_issued = 3
+    mails_queued = 3
+    failures = 1
+    failure_details = factory.LazyFunction(
+        lambda: [{"member_id": MemberFactory().pk, "member": "Bob Baker", "code": "conflict", "message": "No."}]
+    )
 
 
 def club_time(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime.datetime:

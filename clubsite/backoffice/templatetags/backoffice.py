@@ -23,4 +23,5 @@ def staff_dashboard(context: template.Context) -> dict[str, Any]:
             revenue=user.has_perm("billing.change_invoice") and user.has_perm("billing.view_payment"),
         ),
         "can_view_bookings": user.has_perm("operations.view_booking"),
+        "can_bill": user.has_perm("billing.add_invoice"),
     }
