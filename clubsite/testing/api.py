@@ -102,7 +102,7 @@ def may_call(persona: str, allowed: frozenset[str]) -> bool:
 # -- the operations of the live schema --------------------------------------------------------------
 
 #: The apps whose routers the API mounts; each keeps its access table in ``<app>.tests.api_access``.
-ROUTER_APPS = ("members", "trainers", "operations", "billing")
+ROUTER_APPS = ("members", "trainers", "operations", "billing", "clubsite.webhooks")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -194,6 +194,7 @@ def api_scene() -> ApiScene:
     )
     from clubsite.accounts.tests.factories import UserFactory
     from clubsite.testing.roles import staff_user
+    from clubsite.webhooks.tests.factories import WebhookEndpointFactory
     from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
     from operations.tests.factories import (
         BookingFactory,
@@ -263,6 +264,7 @@ def api_scene() -> ApiScene:
         "plan": MembershipPlanFactory.create(name="Gold"),
         "membership": MembershipFactory.create(member=member_a),
         "token": AccessToken.objects.filter(user=member_a.user).first(),
+        "endpoint": WebhookEndpointFactory.create(),
     }
     return ApiScene(people=people, tokens=tokens, objects=objects)
 

@@ -1,0 +1,8 @@
+import pytest
+
+from .receiver import receiving
+
+
+@pytest.fixture
+def receiver():
+    yield from receiving()
