@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate seed test test-dates check db-stop db-status clean bench loadtest
+.PHONY: install run worker migrate seed test test-dates check db-stop db-status clean bench loadtest
 
 install: $(STAMP)
 
@@ -24,10 +24,15 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo
 
-# Seeds demo data only into an empty database, then serves the site.
+# Seeds demo data only into an empty database, then serves the site with a job worker beside it (the worker sends
+# the mail and prints it here); Ctrl-C stops both.
 run: migrate
 	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) runsite $(HOST):$(PORT)
+
+# One more worker (on this machine or another pointed at the same DATABASE_URL): `make worker WORKER_ARGS="-q mail"`.
+worker: install
+	$(MANAGE) procrastinate worker $(WORKER_ARGS)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
