@@ -12,8 +12,9 @@ from .models import AdminStaff
 
 Role = AdminStaff.Role
 
-# The group each role puts its holder in. operations/migrations/0003_staff_role_groups.py holds a
-# copy of these tables (migrations never import app code); a test keeps the two the same.
+# The group each role puts its holder in. The latest roles migration (operations/migrations/
+# 0006_staff_roles_jobs_and_webhooks.py) holds a copy of these tables (migrations never import app code); a
+# test keeps the two the same.
 ROLE_GROUPS: dict[str, str] = {
     Role.MANAGER: "Manager",
     Role.FRONT_DESK: "Front desk",
@@ -21,8 +22,9 @@ ROLE_GROUPS: dict[str, str] = {
     Role.BILLING: "Billing",
 }
 
-# The apps a manager runs completely ("everything").
-MANAGER_APPS = ("accounts", "members", "trainers", "operations", "billing")
+# The apps a manager runs completely ("everything"): the club's, its job queue (failed jobs, retries) and its
+# webhooks.
+MANAGER_APPS = ("accounts", "members", "trainers", "operations", "billing", "jobs", "procrastinate", "webhooks")
 
 EDIT = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "billing.invoice": EDIT,
         "billing.invoiceline": ALL,
         "billing.payment": ("view", "add"),
+        "billing.billingrun": VIEW,
         "members.member": VIEW,
     },
 }

@@ -9,6 +9,7 @@ the same world.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from billing.models import BillingRun
 from billing.services import invoice_issue
 from billing.tests.factories import (
     InvoiceFactory,
@@ -37,7 +39,9 @@ from billing.tests.factories import (
 )
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.jobs import failed_job
 from clubsite.testing.roles import staff_user
+from clubsite.webhooks.tests.factories import WebhookDeliveryFactory
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.models import AdminStaff
 from operations.staff import ROLE_GROUPS
@@ -198,6 +202,10 @@ SITE_ACCESS: dict[str, Access] = {
     # Member portal (ids: member A's goal, registration, session and invoice)
     "members:dashboard": member_page(),
     "members:profile": member_page(post=OK),
+    # A form of the profile page: POST only; an empty POST turns both reminders off.
+    "members:reminders": member_page(get=GET_ONLY, post=to("members:profile")),
+    # A reminder's link to the member's choices: the signed link is the key (a made-up one opens nothing).
+    "notifications:preferences": public(get=NOT_FOUND, post=NOT_FOUND),
     "members:goals": member_page(),
     "members:goal-create": member_page(post=OK),
     "members:goal-update": member_page(post=OK, member_b=NOT_FOUND),
@@ -226,6 +234,30 @@ SITE_ACCESS: dict[str, Access] = {
     "trainers:member-lookup": trainer_page(),
     "trainers:member-profile": trainer_page(),
     "trainers:equipment-issue": trainer_page(post=OK),
+    # Calendar feeds: calendar apps read them without signing in, the token is the key (a made-up one: 404).
+    "calendars:feed": public(get=NOT_FOUND, post=GET_ONLY),
+    # A new feed address, for members and trainers (a POST button; back to the page it was on).
+    "calendars:rotate": Access(
+        get=cells(DENIED, anonymous=SIGN_IN, **each(MEMBERS | TRAINERS, GET_ONLY)),
+        post=cells(
+            DENIED,
+            anonymous=SIGN_IN,
+            **each(MEMBERS, to("members:profile")),
+            **each(TRAINERS, to("calendars:trainer")),
+        ),
+    ),
+    "calendars:trainer": trainer_page(),
+    # "Add to calendar": one's own place, session or class as an .ics file (ids: member A's, the first trainer's).
+    "calendars:member-registration": member_page(member_b=NOT_FOUND),
+    "calendars:member-session": member_page(member_b=NOT_FOUND),
+    "calendars:trainer-class": Access(
+        get=cells(DENIED, anonymous=SIGN_IN, trainer=OK, trainer_b=NOT_FOUND),
+        post=cells(DENIED, anonymous=SIGN_IN, **each(TRAINERS, GET_ONLY)),
+    ),
+    "calendars:trainer-session": Access(
+        get=cells(DENIED, anonymous=SIGN_IN, trainer=OK, trainer_b=NOT_FOUND),
+        post=cells(DENIED, anonymous=SIGN_IN, **each(TRAINERS, GET_ONLY)),
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -281,6 +313,15 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     "billing.invoice": Rights(BILLING | {"front_desk"}, BILLING, BILLING, NOBODY),
     "billing.invoiceline": Rights(BILLING, BILLING, NOBODY, NOBODY),
     "billing.payment": Rights(BILLING | {"front_desk"}, BILLING | {"front_desk"}, NOBODY, NOBODY),
+    # Written by the run alone; whoever bills may look.
+    "billing.billingrun": Rights(BILLING, NOBODY, NOBODY, NOBODY),
+    # Managers run the webhooks; deliveries are a read-only log.
+    "webhooks.webhookendpoint": Rights(MANAGER, MANAGER, MANAGER, NOBODY),
+    "webhooks.webhookdelivery": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
+    # The job queue: every job (procrastinate's own list) and the failed ones with their errors, read-only; a
+    # failed job is retried by an action on the list.
+    "procrastinate.procrastinatejob": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
+    "jobs.failedjob": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
 }
 
 # What an empty POST to a change page does for who may change: the form comes back with what is
@@ -368,6 +409,12 @@ ADMIN_ACCESS: dict[str, Access] = {
     # and partly paid) is a message on the invoice page.
     "admin:billing_invoice_issue": invoice_button(),
     "admin:billing_invoice_void": invoice_button(),
+    # The back office's billing runs; the button is POST only and queues a run (an empty POST: a message).
+    "backoffice:billing-runs": staff_only(BILLING, OK, OK),
+    "backoffice:billing-run-again": Access(
+        get={**each(NOT_STAFF, ADMIN_SIGN_IN), **each(STAFF, GET_ONLY)},
+        post=staff_only(BILLING, OK, to("backoffice:billing-runs")).post,
+    ),
 }
 for _model, _rights in ADMIN_RIGHTS.items():
     ADMIN_ACCESS.update(admin_model_urls(_model, _rights))
@@ -494,7 +541,12 @@ def _objects(people: dict) -> dict:
         "maintenance": MaintenanceRecordFactory(equipment=equipment),
         "booking": BookingFactory(room=room, start_time=local_time(days=5, hour=9)),
         "plan": MembershipPlanFactory(name="Gold"),
+        "billing_run": BillingRun.objects.create(
+            period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31), trigger="schedule"
+        ),
         "membership": MembershipFactory(member=member_a),
+        "webhook_delivery": WebhookDeliveryFactory(),
+        "failed_job": failed_job("matrix"),
         "staff": AdminStaff.objects.get(user=people["manager"]),
         "group": Group.objects.get(name=ROLE_GROUPS[AdminStaff.Role.MANAGER]),
         "access_attempt": AccessAttempt.objects.create(
@@ -525,6 +577,10 @@ OBJECT_OF = {
     "trainers:class-detail": "registration.group_class",
     "trainers:session-detail": "session",
     "trainers:member-profile": "member_a",
+    "calendars:member-registration": "registration",
+    "calendars:member-session": "session",
+    "calendars:trainer-class": "registration.group_class",
+    "calendars:trainer-session": "session",
 }
 
 
@@ -561,6 +617,11 @@ ADMIN_OBJECT_OF = {
     "billing.invoice": "invoice",
     "billing.invoiceline": "line",
     "billing.payment": "payment",
+    "billing.billingrun": "billing_run",
+    "webhooks.webhookendpoint": "webhook_delivery.endpoint",
+    "webhooks.webhookdelivery": "webhook_delivery",
+    "procrastinate.procrastinatejob": "failed_job",
+    "jobs.failedjob": "failed_job",
 }
 ADMIN_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/")
 

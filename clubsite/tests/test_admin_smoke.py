@@ -16,9 +16,11 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from billing.models import Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from billing.models import BillingRun, Invoice, InvoiceLine, Membership, MembershipPlan, Payment
 from billing.tests.factories import (
+    BillingRunFactory,
     InvoiceFactory,
     InvoiceLineFactory,
     MembershipFactory,
@@ -28,7 +30,11 @@ from billing.tests.factories import (
 from clubsite.accounts.models import AccessToken, User
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.jobs.models import FailedJob
 from clubsite.testing.admin import query_count
+from clubsite.testing.jobs import failed_job
+from clubsite.webhooks.models import WebhookDelivery, WebhookEndpoint
+from clubsite.webhooks.tests.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.models import (
@@ -101,6 +107,11 @@ ROWS: dict[type[Model], Callable[[], Model]] = {
     Invoice: InvoiceFactory,
     InvoiceLine: InvoiceLineFactory,
     Payment: PaymentFactory,
+    BillingRun: BillingRunFactory,
+    WebhookEndpoint: WebhookEndpointFactory,
+    WebhookDelivery: WebhookDeliveryFactory,
+    ProcrastinateJob: failed_job,
+    FailedJob: failed_job,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
