@@ -164,6 +164,8 @@ CLUB_DUNNING_HOUR = env.int("CLUB_DUNNING_HOUR", default=7)
 # CLUB_JOBS_STALLED_AFTER_SECONDS is taken for dead and its running jobs are queued again.
 CLUB_JOBS_STALLED_AFTER_SECONDS = env.int("CLUB_JOBS_STALLED_AFTER_SECONDS", default=30)
 CLUB_JOBS_KEEP_DAYS = env.int("CLUB_JOBS_KEEP_DAYS", default=30)
+# Every job is queued through Django's connection, also by a task inside the worker (clubsite/jobs/connectors.py).
+PROCRASTINATE_ON_APP_READY = "clubsite.jobs.connectors.on_app_ready"
 PROCRASTINATE_WORKER_DEFAULTS = {
     "concurrency": env.int("CLUB_JOBS_CONCURRENCY", default=4),
     "update_heartbeat_interval": env.float("CLUB_JOBS_HEARTBEAT_SECONDS", default=5.0),
