@@ -40,13 +40,16 @@ def _forget_before(cutoff: datetime.datetime) -> None:
     JobReceipt.objects.filter(done_at__lt=cutoff).delete()
 
 
-@app.periodic(cron="17 3 * * *", periodic_id="cleanup")
+@app.periodic(cron="17 * * * *", periodic_id="cleanup")
 @app.task(name="jobs.cleanup", queue="housekeeping", pass_context=False)
 async def remove_old_jobs(timestamp: int) -> None:
     """Forget succeeded jobs, errors and receipts after CLUB_JOBS_KEEP_DAYS; failed jobs stay for staff.
 
-    A receipt outlives any retry of its job by far, so dropping an old one cannot let a job act twice.
+    The queue's own ticks (a stalled-job check every ten seconds) are forgotten after an hour, so they never
+    crowd the job list. A receipt outlives any retry of its job by far, so dropping an old one cannot let a
+    job act twice.
     """
     days = settings.CLUB_JOBS_KEEP_DAYS
+    await app.job_manager.delete_old_jobs(nb_hours=1, queue="housekeeping")
     await app.job_manager.delete_old_jobs(nb_hours=days * 24)
     await sync_to_async(_forget_before)(timezone.now() - datetime.timedelta(days=days))

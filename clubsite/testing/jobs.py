@@ -25,6 +25,10 @@ async def _on_this_thread(func: Callable[..., Any], *args: Any, **kwargs: Any) -
     return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
 
 
+async def _nothing() -> None:
+    return None
+
+
 _dictfetch = django_connector.DjangoConnector._dictfetch
 
 
@@ -55,6 +59,8 @@ def run_jobs(*, queues: list[str] | None = None) -> int:
         # is the test's own, inside its transaction.
         mock.patch.object(db_cleanup, "_cleanup_before", lambda: None),
         mock.patch.object(db_cleanup, "_cleanup_after", lambda: None),
+        mock.patch.object(db_cleanup, "_cleanup_before_async", _nothing),
+        mock.patch.object(db_cleanup, "_cleanup_after_async", _nothing),
         mock.patch.object(django_connector.DjangoConnector, "_dictfetch", _dictfetch_json),
         mock.patch.object(procrastinate_app.current_app, "periodic_registry", periodic.PeriodicRegistry()),
     ):
