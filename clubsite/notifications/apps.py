@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from clubsite.core.events import happened
 
-        from . import billing  # noqa: F401 (registers the invoice notices and connects their receiver)
+        from . import accounts, billing  # noqa: F401 (register their notices; billing connects its receiver)
         from .receivers import on_event
 
         happened.connect(on_event, dispatch_uid="notifications.on_event")
