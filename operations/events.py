@@ -40,18 +40,26 @@ class Cancelled(Generic[T]):
         return next((effect for effect in self.effects if isinstance(effect, kind)), None)
 
 
+class Cause:
+    """What ended a place or a session, as the ``cause`` of its ``registration.cancelled`` or
+    ``pt_session.cancelled`` event (documented for webhooks in docs/api.md)."""
+
+    PLACE_GIVEN_UP = "place_given_up"  # the member, or staff for them, gave up the one place
+    CLASS_CANCELLED = "class_cancelled"  # the whole class was cancelled
+    SESSION_CANCELLED = "session_cancelled"  # the PT session itself was cancelled
+    BOOKING_CANCELLED = "booking_cancelled"  # a room booking (an event or closure): it ends no place
+
+
 def announce_cancelled(
-    *, sender: type, registration_ids: Iterable[int] = (), pt_session_ids: Iterable[int] = ()
+    *, sender: type, cause: str, registration_ids: Iterable[int] = (), pt_session_ids: Iterable[int] = ()
 ) -> tuple[object, ...]:
     """Send ``places_cancelled`` and collect what the receivers did (exceptions propagate: all or nothing).
 
     Each place and session ended is also published as a club event (``registration.cancelled``,
-    ``pt_session.cancelled``) for mail and webhooks, with what ended it (``cause``: the model that was
-    cancelled, such as ``groupclass`` when a whole class was).
+    ``pt_session.cancelled``) for mail and webhooks, with its ``cause`` (a :class:`Cause`).
     """
     registration_ids, pt_session_ids = tuple(registration_ids), tuple(pt_session_ids)
     responses = places_cancelled.send(sender=sender, registration_ids=registration_ids, pt_session_ids=pt_session_ids)
-    cause = sender._meta.model_name if hasattr(sender, "_meta") else sender.__name__.lower()
     for registration_id in registration_ids:
         publish("registration.cancelled", registration_id, cause=cause)
     for session_id in pt_session_ids:

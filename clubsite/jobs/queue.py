@@ -84,9 +84,17 @@ def once(purpose: str, key: object) -> Iterator[bool]:
 
 
 def retry_failed_job(job_id: int) -> bool:
-    """Queue a failed job again, now, with its attempts counted afresh from here; False if it is not failed."""
-    job = ProcrastinateJob.objects.filter(pk=job_id, status="failed").first()
-    if job is None:
-        return False
-    app.job_manager.retry_job_by_id(job.id, timezone.now(), job.priority, job.queue_name, job.lock)
+    """Queue a failed job again, now, with all its retries ahead of it; False if it is not (or no longer) failed.
+
+    The row is locked first, so two staff retrying at once queue it once (the second finds it queued).
+    """
+    with transaction.atomic():
+        job = ProcrastinateJob.objects.select_for_update().filter(pk=job_id, status="failed").first()
+        if job is None:
+            return False
+        app.job_manager.retry_job_by_id(job.id, timezone.now(), job.priority, job.queue_name, job.lock)
+        # procrastinate counts the retry as one more attempt; staff retrying mean "try again, as new". Due by the
+        # database's clock, which is the one workers compare with.
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE procrastinate_jobs SET attempts = 0, scheduled_at = now() WHERE id = %s", [job.id])
     return True

@@ -25,10 +25,8 @@ def password_reset(user_id: int) -> Mail | None:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return None
-    link = reverse(
-        "accounts:password-reset-confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
-    )
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    link = reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
     return Mail(
         to=user.email,
         name=user.first_name or user.email,

@@ -8,23 +8,20 @@ cannot turn them off, so they carry no preferences link.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.urls import reverse
 from django.utils import dateformat
-from procrastinate.contrib.django.models import ProcrastinateJob
 
 from billing.models import Invoice
-from billing.selectors import InvoiceWithTotals, days_overdue, invoices_with_totals, is_overdue
-from billing.services.runs import period_text
+from billing.selectors import InvoiceWithTotals, days_overdue, invoices_with_totals, is_overdue, period_text
 from clubsite.core.clock import club_today
 from clubsite.core.events import Event, happened
 from members.templatetags.member_tags import money
 
 from .mail import Mail, site_url
 from .notices import notice
-from .tasks import queue_notice, send_notice
+from .tasks import queue_notice
 
 INVOICE_ISSUED = "invoice_issued"
 PAYMENT_REMINDER = "payment_reminder"
@@ -114,20 +111,6 @@ def on_invoice_issued(sender: object, event: Event, **kwargs: Any) -> None:
 def queue_payment_reminder(invoice_id: int, days: int) -> None:
     """Queue the reminder for ``days`` overdue, in the caller's transaction; sent once per (invoice, days)."""
     queue_notice(PAYMENT_REMINDER, invoice_id, key=f"{invoice_id}:{days}")
-
-
-def invoice_mails_queued(invoice_ids: Sequence[int]) -> int:
-    """How many of these invoices have their invoice mail queued (or sent already); one query."""
-    if not invoice_ids:
-        return 0
-    return (
-        ProcrastinateJob.objects.filter(
-            task_name=send_notice.name, args__notice=INVOICE_ISSUED, args__object_id__in=list(invoice_ids)
-        )
-        .values("args__object_id")
-        .distinct()
-        .count()
-    )
 
 
 happened.connect(on_invoice_issued, dispatch_uid="notifications.billing.on_invoice_issued")

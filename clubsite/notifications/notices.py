@@ -82,23 +82,31 @@ def _action(label_and_url: tuple[str, str]) -> tuple[str, str]:
 # -- class places -----------------------------------------------------------------------------------
 
 
+@notice("waitlist_joined")
+def waitlist_joined(registration_id: int) -> Mail | None:
+    """Sent only while the member is still waiting: once promoted, the promotion's mail says it all."""
+    registration = _registration(registration_id)
+    if registration is None or registration.status != ClassRegistration.Status.WAITLISTED:
+        return None
+    group_class = registration.group_class
+    position = waitlist_position(registration=registration)
+    return _to_member(
+        registration,
+        subject=f"You are on the waitlist for {group_class.name}",
+        lead=f"{group_class.name} is full, so you are on its waitlist (number {position}).",
+        details=_class_details(group_class.booking),
+        paragraphs=["If a place comes free, it is yours and we will tell you by mail."],
+        action=_action(MY_CLASSES),
+    )
+
+
 @notice("class_registered")
 def class_registered(registration_id: int) -> Mail | None:
     registration = _registration(registration_id)
-    if registration is None or registration.status == ClassRegistration.Status.CANCELLED:
+    if registration is None or registration.status != ClassRegistration.Status.REGISTERED:
         return None
     group_class = registration.group_class
     booking = group_class.booking
-    if registration.status == ClassRegistration.Status.WAITLISTED:
-        position = waitlist_position(registration=registration)
-        return _to_member(
-            registration,
-            subject=f"You are on the waitlist for {group_class.name}",
-            lead=f"{group_class.name} is full, so you are on its waitlist (number {position}).",
-            details=_class_details(booking),
-            paragraphs=["If a place comes free, it is yours and we will tell you by mail."],
-            action=_action(MY_CLASSES),
-        )
     return _to_member(
         registration,
         subject=f"You are booked into {group_class.name}",

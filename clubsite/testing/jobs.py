@@ -10,12 +10,15 @@ worker, two workers, a killed worker) start ``manage.py procrastinate worker`` i
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
 from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connections
 from procrastinate import periodic, utils
 from procrastinate.contrib.django import app, db_cleanup, django_connector, procrastinate_app
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -65,15 +68,50 @@ def run_jobs(*, queues: list[str] | None = None) -> int:
         mock.patch.object(procrastinate_app.current_app, "periodic_registry", periodic.PeriodicRegistry()),
     ):
         options: dict[str, Any] = {} if queues is None else {"queues": queues}
-        async_to_sync(app.run_worker_async)(
-            **options,
-            wait=False,
-            listen_notify=False,
-            install_signal_handlers=False,
-            concurrency=1,
-            delete_jobs="never",
-        )
+        if _in_event_loop():
+            _on_a_thread_of_its_own(options)
+        else:
+            _drain(options)
     return ProcrastinateJob.objects.exclude(status="todo").count() - before
+
+
+def _drain(options: dict[str, Any]) -> None:
+    async_to_sync(app.run_worker_async)(
+        **options,
+        wait=False,
+        listen_notify=False,
+        install_signal_handlers=False,
+        concurrency=1,
+        delete_jobs="never",
+    )
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _on_a_thread_of_its_own(options: dict[str, Any]) -> None:
+    """A browser test (Playwright's sync API keeps an event loop on this thread) has its rows committed for the
+    live server, so the worker can run on a thread, and a connection, of its own."""
+    raised: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _drain(options)
+        except BaseException as error:  # handed to the test's thread below
+            raised.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if raised:
+        raise raised[0]
 
 
 def failed_job(key: str = "failed") -> ProcrastinateJob:

@@ -15,7 +15,7 @@ from trainers.models import Trainer
 
 from ..describe import describe_day
 from ..errors import SchedulingError
-from ..events import Cancelled, announce_cancelled
+from ..events import Cancelled, Cause, announce_cancelled
 from ..models import Booking, ClassRegistration, GroupClass, Room
 from ._common import (
     BOOKING_CONSTRAINTS,
@@ -281,6 +281,8 @@ def class_cancel(*, group_class: GroupClass) -> Cancelled[GroupClass]:
         ClassRegistration.objects.filter(pk__in=[r.pk for r in registrations]).update(
             status=ClassRegistration.Status.CANCELLED
         )
-        effects = announce_cancelled(sender=GroupClass, registration_ids=[r.pk for r in registrations])
+        effects = announce_cancelled(
+            sender=GroupClass, cause=Cause.CLASS_CANCELLED, registration_ids=[r.pk for r in registrations]
+        )
         publish("class.cancelled", group_class.pk, registration_ids=sorted(r.pk for r in registrations))
         return Cancelled(target=group_class, effects=effects)

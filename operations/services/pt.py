@@ -15,7 +15,7 @@ from trainers.models import Trainer
 
 from .. import selectors
 from ..errors import SchedulingError
-from ..events import Cancelled, announce_cancelled
+from ..events import Cancelled, Cause, announce_cancelled
 from ..models import Booking, PersonalTrainingSession, Room
 from ._common import (
     BOOKING_CONSTRAINTS,
@@ -180,7 +180,9 @@ def pt_session_cancel(*, session: PersonalTrainingSession, by_member: bool) -> C
         _check_pt_open(locked.booking, by_member=by_member)
         locked.booking.status = Booking.Status.CANCELLED
         locked.booking.save(update_fields=["status"])
-        effects = announce_cancelled(sender=PersonalTrainingSession, pt_session_ids=[locked.pk])
+        effects = announce_cancelled(
+            sender=PersonalTrainingSession, cause=Cause.SESSION_CANCELLED, pt_session_ids=[locked.pk]
+        )
         return Cancelled(target=locked, effects=effects)
 
 

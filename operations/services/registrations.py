@@ -13,7 +13,7 @@ from members.models import Member
 
 from .. import selectors
 from ..errors import SchedulingError
-from ..events import Cancelled, announce_cancelled
+from ..events import Cancelled, Cause, announce_cancelled
 from ..models import Booking, ClassRegistration, GroupClass
 from ._common import (
     REGISTRATION_CONSTRAINTS,
@@ -88,7 +88,9 @@ def class_registration_cancel(*, registration: ClassRegistration) -> Cancelled[C
         promoted = None
         if held_seat and group_class.booking.status == Booking.Status.SCHEDULED:
             promoted = _promote(group_class)
-        effects = announce_cancelled(sender=ClassRegistration, registration_ids=[current.pk])
+        effects = announce_cancelled(
+            sender=ClassRegistration, cause=Cause.PLACE_GIVEN_UP, registration_ids=[current.pk]
+        )
         return Cancelled(target=current, promoted=(promoted,) if promoted else (), effects=effects)
 
 

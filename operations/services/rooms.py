@@ -13,7 +13,7 @@ from clubsite.core.db import constraint_errors
 
 from ..describe import describe_booking, related_or_none
 from ..errors import SchedulingError
-from ..events import Cancelled, announce_cancelled
+from ..events import Cancelled, Cause, announce_cancelled
 from ..models import Booking, GroupClass, PersonalTrainingSession, Room
 from ._common import (
     BOOKING_CONSTRAINTS,
@@ -169,5 +169,5 @@ def booking_cancel(*, booking: Booking) -> Cancelled[Booking]:
         current.status = Booking.Status.CANCELLED
         current.save(update_fields=["status"])
         # An event or closure ends no place and no session; it is announced all the same, with nothing in it.
-        effects = announce_cancelled(sender=Booking)
+        effects = announce_cancelled(sender=Booking, cause=Cause.BOOKING_CANCELLED)
     return Cancelled(target=current, effects=effects)

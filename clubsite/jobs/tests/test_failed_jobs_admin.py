@@ -48,8 +48,21 @@ def test_retrying_queues_the_job_again(admin_client):
 
     assert "1 job queued again." in response.content.decode()
     job.refresh_from_db()
-    assert job.status == "todo"
+    assert (job.status, job.attempts) == ("todo", 0)
     assert admin_client.get(reverse("admin:jobs_failedjob_changelist")).context["cl"].result_count == 0
+    # It fails again (the notice is still unknown), and has all its retries ahead of it: back to the queue.
+    run_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("todo", 1)
+    assert JobFailure.objects.filter(job_id=job.pk).count() == 2
+
+
+def test_a_job_retried_twice_at_once_is_queued_once(admin_client):
+    job = _fail_for_good()
+    from clubsite.jobs.queue import retry_failed_job
+
+    assert retry_failed_job(job.pk) is True
+    assert retry_failed_job(job.pk) is False  # already queued: nothing to do, no error
 
 
 def test_jobs_still_running_or_waiting_are_not_failed_jobs(admin_client):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from clubsite.notifications.tasks import queue_reminders, send_notice
 from clubsite.testing.jobs import run_jobs
@@ -44,6 +45,8 @@ def test_a_seat_starting_within_the_window_is_reminded_once():
 
     assert scan() == [(soon.member.user.email, "Reminder: Spin")]
     assert scan() == []  # the next tick, or a second worker, sends nothing again
+    # ... and queues nothing: only what is new to the window becomes a job.
+    assert ProcrastinateJob.objects.filter(task_name="notifications.send").count() == 1
 
 
 @override_settings(CLUB_REMINDER_HOURS=2)
