@@ -2,6 +2,8 @@
 
 from django import forms
 
+from members.models import Member
+
 
 class ReminderForm(forms.Form):
     remind_classes = forms.BooleanField(
@@ -12,8 +14,5 @@ class ReminderForm(forms.Form):
     )
 
     @staticmethod
-    def initial_for(member: object) -> dict[str, bool]:
-        return {
-            "remind_classes": bool(getattr(member, "remind_classes", True)),
-            "remind_pt_sessions": bool(getattr(member, "remind_pt_sessions", True)),
-        }
+    def initial_for(member: Member) -> dict[str, bool]:
+        return {"remind_classes": member.remind_classes, "remind_pt_sessions": member.remind_pt_sessions}

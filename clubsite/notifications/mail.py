@@ -21,7 +21,8 @@ PREFERENCES_SALT = "clubsite.notifications.preferences"
 
 @dataclass(frozen=True)
 class Mail:
-    """The content of one mail; ``member_id`` set makes it non-essential (a reminder) with a preferences link."""
+    """The content of one mail; ``preferences_for`` (a member's id) marks it optional, a reminder, and adds the
+    link to that member's choices."""
 
     to: str
     name: str
