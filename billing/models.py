@@ -262,6 +262,12 @@ class Payment(models.Model):
         return -self.amount if self.kind == self.Kind.REFUND else self.amount
 
 
+#: Who may see the billing runs (the admin's list and the back office's page): the billing role and managers.
+VIEW_RUNS = "billing.view_billingrun"
+#: Who may start a run (the back office's button): whoever may bill, as for "Generate invoices".
+START_RUN = "billing.add_invoice"
+
+
 class BillingRun(models.Model):
     """One run of the monthly billing (scheduled or started again by staff): what it did and what failed.
 
@@ -277,6 +283,8 @@ class BillingRun(models.Model):
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        #: Its worker stopped mid-run (killed, or the machine went away); the queue ran the job again as a new run.
+        INTERRUPTED = "interrupted", "Interrupted (the worker stopped; the job ran again)"
 
     period_start = models.DateField(help_text="The first day billed (club time).")
     period_end = models.DateField(help_text="The last day billed (club time).")
@@ -296,22 +304,25 @@ class BillingRun(models.Model):
         help_text="The staff member who asked for the run; empty for a scheduled one.",
     )
     status = models.CharField(
-        max_length=8,
+        max_length=12,
         choices=Status.choices,
         default=Status.RUNNING,
         help_text=(
             "Running while it bills; finished when every member was tried (some may have failed, see failures); "
-            "failed when the run itself stopped (the database went away), and may be run again."
+            "failed when the run itself stopped (the database went away), and may be run again; interrupted when "
+            "its worker stopped mid-run and the queue started the same job again (the later run goes on)."
         ),
+    )
+    job_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The queue's job that ran it (procrastinate's id); a job started again finds its earlier run.",
     )
     members_billed = models.PositiveIntegerField(default=0, help_text="Members who had something new billed.")
     invoices_created = models.PositiveIntegerField(
         default=0, help_text="Drafts the run opened (new lines may also go onto a member's draft for the period)."
     )
     invoices_issued = models.PositiveIntegerField(default=0, help_text="Invoices the run issued.")
-    mails_queued = models.PositiveIntegerField(
-        default=0, help_text="Invoice mails queued for the invoices the run issued."
-    )
     failures = models.PositiveIntegerField(default=0, help_text="Members the run could not bill.")
     failure_details = models.JSONField(
         default=list,

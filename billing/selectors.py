@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import dateformat
 from django_stubs_ext import WithAnnotations
 
 from clubsite.core.clock import club_zone, day_bounds
@@ -45,6 +46,14 @@ class InvoiceTotals(TypedDict):
 
 #: An invoice read with :func:`invoices_with_totals`.
 InvoiceWithTotals: TypeAlias = "WithAnnotations[Invoice, InvoiceTotals]"
+
+
+def period_text(period_start: datetime.date, period_end: datetime.date) -> str:
+    """A period as staff and members read it: "March 2025" for a calendar month, else its first and last day."""
+    month_end = (period_start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    if period_start.day == 1 and period_end == month_end:
+        return dateformat.format(period_start, "F Y")
+    return f"{dateformat.format(period_start, 'j M Y')} – {dateformat.format(period_end, 'j M Y')}"
 
 
 def _zero() -> Value:
@@ -296,3 +305,21 @@ def billable_members(*, period_start: datetime.date, period_end: datetime.date) 
         | Exists(items.pt_sessions.filter(member=OuterRef("pk")))
         | Exists(items.class_registrations.filter(member=OuterRef("pk")))
     ).order_by("pk")
+
+
+def period_drafts(*, period_start: datetime.date, period_end: datetime.date) -> QuerySet[Invoice]:
+    """Drafts for exactly the period holding at least one line (staff's "Generate invoices" not issued yet)."""
+    return Invoice.objects.filter(
+        status=Invoice.Status.DRAFT,
+        period_start=period_start,
+        period_end=period_end,
+    ).filter(Exists(InvoiceLine.objects.filter(invoice=OuterRef("pk"), voided=False)))
+
+
+def billing_run_members(*, period_start: datetime.date, period_end: datetime.date) -> QuerySet[Member]:
+    """Whom a billing run tries, by id: :func:`billable_members`, and every member whose draft for exactly the
+    period has lines (billed there by "Generate invoices" and not issued: nothing is left to bill, the draft
+    still has to go out)."""
+    drafts = period_drafts(period_start=period_start, period_end=period_end)
+    with_draft = Member.objects.filter(Exists(drafts.filter(member=OuterRef("pk"))))
+    return (billable_members(period_start=period_start, period_end=period_end) | with_draft).order_by("pk")

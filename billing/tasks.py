@@ -12,6 +12,11 @@ and winter time alike and lets a worker that was down catch up later the same da
 - ``billing.dunning`` works from CLUB_DUNNING_HOUR (07:00) club time; the first tick from then marks the day's
   newly overdue invoices and queues the reminders due, and the later ticks of that day find nothing new.
 - ``billing.run_again`` is what the back office's button queues, so that a web request never bills the club.
+  One waiting run per period (a procrastinate ``queueing_lock``): another click while it waits is refused
+  (``RunAlreadyQueued``), not queued again.
+
+Each run records its job's id (``pass_context``): a job a dead worker left and the queue started again finds
+its earlier run still RUNNING, which the service marks interrupted.
 
 The runs share a procrastinate ``lock``: the worker never runs two of them at the same time, and the second
 finds the period billed. The service holds the rule under any race anyway (see ``billing.services.runs``).
@@ -25,12 +30,14 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from procrastinate import JobContext
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from clubsite.accounts.models import User
 from clubsite.core.clock import club_time, club_today
 from clubsite.jobs.queue import club_task
-from clubsite.notifications.billing import invoice_mails_queued, queue_payment_reminder
+from clubsite.notifications.billing import queue_payment_reminder
 
 from .models import BillingRun, Invoice
 from .selectors import payment_reminders_due, scheduled_run_finished
@@ -42,15 +49,25 @@ logger = logging.getLogger(__name__)
 RUN_LOCK = "billing.run"
 
 
+class RunAlreadyQueued(Exception):
+    """A run of this period is queued and not started yet: the back office says so instead of queueing another."""
+
+
+def _job_id(context: JobContext) -> int | None:
+    return context.job.id if context.job is not None else None
+
+
 def previous_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The first and last day of the month before ``today``'s."""
     last = today.replace(day=1) - datetime.timedelta(days=1)
     return last.replace(day=1), last
 
 
-@app.periodic(cron="5 * * * *", periodic_id="billing-monthly-run")
-@club_task(name="billing.monthly_run", queue="billing", retry=False, lock=RUN_LOCK)
-def monthly_run(timestamp: int) -> int | None:
+# club_task's type counts the context among the job's arguments (its Args are the function's parameters), so
+# periodic's check that the first argument is the timestamp sees the context there instead.
+@app.periodic(cron="5 * * * *", periodic_id="billing-monthly-run")  # type: ignore[arg-type]
+@club_task(name="billing.monthly_run", queue="billing", retry=False, lock=RUN_LOCK, pass_context=True)
+def monthly_run(context: JobContext, timestamp: int) -> int | None:
     """On the club's 1st, bill last month unless a scheduled run already finished it; the run's id, or None.
 
     Not retried by procrastinate: the next hourly tick of the same day is the retry (a failed run does not
@@ -63,13 +80,13 @@ def monthly_run(timestamp: int) -> int | None:
     if scheduled_run_finished(period_start=start, period_end=end):
         return None
     run = billing_run(
-        period_start=start, period_end=end, trigger=BillingRun.Trigger.SCHEDULE, mails_queued=invoice_mails_queued
+        period_start=start, period_end=end, trigger=BillingRun.Trigger.SCHEDULE, job_id=_job_id(context)
     )
     return run.pk
 
 
-@club_task(name="billing.run_again", queue="billing", retry=False, lock=RUN_LOCK)
-def run_again(period_start: str, period_end: str, user_id: int) -> int:
+@club_task(name="billing.run_again", queue="billing", retry=False, lock=RUN_LOCK, pass_context=True)
+def run_again(context: JobContext, period_start: str, period_end: str, user_id: int) -> int:
     """Staff's run of a period (queued by the back office): bills what the period still has; the run's id."""
     user = User.objects.filter(pk=user_id).first()
     run = billing_run(
@@ -77,14 +94,26 @@ def run_again(period_start: str, period_end: str, user_id: int) -> int:
         period_end=datetime.date.fromisoformat(period_end),
         trigger=BillingRun.Trigger.STAFF,
         started_by=user,
-        mails_queued=invoice_mails_queued,
+        job_id=_job_id(context),
     )
     return run.pk
 
 
+def run_again_lock(period_start: datetime.date, period_end: datetime.date) -> str:
+    """The queueing lock of staff's run of a period: one such job may wait at a time."""
+    return f"billing.run_again:{period_start.isoformat()}:{period_end.isoformat()}"
+
+
 def queue_run_again(*, period_start: datetime.date, period_end: datetime.date, user: User) -> None:
-    """Queue staff's run (in the caller's transaction)."""
-    run_again.defer(period_start=period_start.isoformat(), period_end=period_end.isoformat(), user_id=user.pk)
+    """Queue staff's run (in the caller's transaction); ``RunAlreadyQueued`` when one of the period waits."""
+    try:
+        # A savepoint: the refused insert must not abort the caller's transaction.
+        with transaction.atomic():
+            run_again.configure(queueing_lock=run_again_lock(period_start, period_end)).defer(
+                period_start=period_start.isoformat(), period_end=period_end.isoformat(), user_id=user.pk
+            )
+    except AlreadyEnqueued:
+        raise RunAlreadyQueued(period_start, period_end) from None
 
 
 def send_reminders(*, today: datetime.date) -> int:

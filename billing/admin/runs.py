@@ -7,10 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from ..models import BillingRun
-
-#: Whoever may bill may look at the runs (the billing role and managers), as the back office's page allows.
-BILLING_PERMISSION = "billing.add_invoice"
+from ..models import VIEW_RUNS, BillingRun
 
 
 @admin.register(BillingRun)
@@ -27,7 +24,6 @@ class BillingRunAdmin(admin.ModelAdmin):
         "members_billed",
         "invoices_created",
         "invoices_issued",
-        "mails_queued",
         "failures",
     ]
     list_filter = ["status", "trigger", "period_start"]
@@ -45,17 +41,18 @@ class BillingRunAdmin(admin.ModelAdmin):
         "members_billed",
         "invoices_created",
         "invoices_issued",
-        "mails_queued",
         "failures",
         "failed_members",
+        "job_id",
     )
     readonly_fields = fields
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.has_perm(BILLING_PERMISSION) or super().has_view_permission(request, obj)
+        # The one rule of who sees the runs, the back office's page's too.
+        return request.user.has_perm(VIEW_RUNS)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request) or super().has_module_permission(request)
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

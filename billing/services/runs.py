@@ -1,8 +1,13 @@
 """The billing run: every member's bill for a period generated and issued, each member in their own transaction.
 
-Who is billed is ``billing.selectors.billable_members`` (the members ``invoice_generate_all`` would bill); each is
-billed with the same services staff use (:func:`invoice_generate`, then :func:`invoice_issue`), so a run adds
-nothing a hand-made bill would not, and running again bills only what was added since.
+Who is billed is ``billing.selectors.billing_run_members``: the members ``invoice_generate_all`` would bill, and
+those whose draft for exactly the period has lines (staff's "Generate invoices", not issued). Each is billed with
+the same services staff use (:func:`invoice_generate`, then :func:`invoice_issue`), so a run adds nothing a
+hand-made bill would not, and running again bills only what was added since.
+
+A run records the queue's job that runs it (``job_id``). A worker killed mid-run leaves its run RUNNING, and
+the queue (``jobs.retry_stalled``) starts the same job again: the new run marks the earlier RUNNING run of that
+job INTERRUPTED, since one job runs on one worker at a time.
 
 Concurrency: two runs of one period at once (two workers, or staff's "run again" during the scheduled run) meet
 on each member's row lock, the first lock of the lock order. A member's transaction takes it before reading what
@@ -15,11 +20,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from clubsite.accounts.models import User
 from clubsite.core.clock import club_today
@@ -28,7 +32,7 @@ from members.models import Member
 
 from ..errors import BillingError
 from ..models import BillingRun, Invoice
-from ..selectors import billable_members
+from ..selectors import billing_run_members, period_drafts, period_text
 from ._base import lock_member, period
 from .generation import invoice_generate
 from .invoices import invoice_issue
@@ -40,14 +44,6 @@ UNEXPECTED = "unexpected"
 UNEXPECTED_MESSAGE = "An unexpected error ({error}); the worker's log has the details."
 
 COUNTS = ["members_billed", "invoices_created", "invoices_issued", "failures", "failure_details"]
-
-
-def period_text(period_start: datetime.date, period_end: datetime.date) -> str:
-    """A period as staff read it: "March 2025" for a calendar month, else its first and last day."""
-    month_end = (period_start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-    if period_start.day == 1 and period_end == month_end:
-        return dateformat.format(period_start, "F Y")
-    return f"{dateformat.format(period_start, 'j M Y')} – {dateformat.format(period_end, 'j M Y')}"
 
 
 def billing_run_check(
@@ -72,7 +68,8 @@ class _Billed:
 
 
 def _bill_member(member_id: int, period_start: datetime.date, period_end: datetime.date) -> _Billed | None:
-    """Generate and issue one member's draft for the period, in one transaction; None when nothing was new."""
+    """Generate and issue one member's draft for the period, in one transaction; None when there was nothing to
+    issue (nothing new, and no draft of the period with lines)."""
     with transaction.atomic():
         # The member's lock first (the lock order), held until the issued invoice is committed.
         member = lock_member(Member(pk=member_id))
@@ -81,7 +78,15 @@ def _bill_member(member_id: int, period_start: datetime.date, period_end: dateti
         ).exists()
         invoice = invoice_generate(member=member, period_start=period_start, period_end=period_end)
         if invoice is None:
-            return None
+            # Everything was billed onto a draft already ("Generate invoices" without issuing): issue that one.
+            invoice = (
+                period_drafts(period_start=period_start, period_end=period_end)
+                .filter(member=member)
+                .order_by("pk")
+                .first()
+            )
+            if invoice is None:
+                return None
         invoice = invoice_issue(invoice=invoice)
         return _Billed(invoice_id=invoice.pk, created=not had_draft)
 
@@ -98,25 +103,32 @@ def billing_run(
     period_end: datetime.date,
     trigger: str,
     started_by: User | None = None,
-    mails_queued: Callable[[Sequence[int]], int] | None = None,
+    job_id: int | None = None,
 ) -> BillingRun:
     """Bill and issue every member with something billable in the period; the run's record, finished.
 
     Call it outside a transaction (a job does): each member is committed on their own, so one member's
     failure is recorded (a ``ClubError``: its code and message; anything else: ``unexpected``, and logged)
-    and the run goes on, and staff see the counts grow. ``mails_queued`` (given by the door that knows the
-    mail) counts the invoice mails queued for the issued invoices' ids. A run that stops altogether (the
-    database went away) is marked failed, and the error raised.
+    and the run goes on, and staff see the counts grow. A run that stops altogether (the database went
+    away) is marked failed, and the error raised. ``job_id`` is the queue's job running it: an earlier run of
+    the same job still RUNNING was cut off by its worker's end, and is marked INTERRUPTED.
     """
     start, end = billing_run_check(period_start=period_start, period_end=period_end)
     if trigger not in BillingRun.Trigger.values:
         raise BillingError("run_trigger_invalid")
     if trigger == BillingRun.Trigger.STAFF and started_by is None:
         raise BillingError("run_started_by_required")
-    run = BillingRun.objects.create(period_start=start, period_end=end, trigger=trigger, started_by=started_by)
-    issued: list[int] = []
+    with transaction.atomic():
+        if job_id is not None:
+            # The queue runs a job on one worker at a time: a RUNNING run of this job is a dead worker's.
+            BillingRun.objects.filter(job_id=job_id, status=BillingRun.Status.RUNNING).update(
+                status=BillingRun.Status.INTERRUPTED, finished_at=timezone.now()
+            )
+        run = BillingRun.objects.create(
+            period_start=start, period_end=end, trigger=trigger, started_by=started_by, job_id=job_id
+        )
     try:
-        member_ids = list(billable_members(period_start=start, period_end=end).values_list("pk", flat=True))
+        member_ids = list(billing_run_members(period_start=start, period_end=end).values_list("pk", flat=True))
         for member_id in member_ids:
             try:
                 billed = _bill_member(member_id, start, end)
@@ -131,19 +143,29 @@ def billing_run(
             else:
                 if billed is None:
                     continue
-                issued.append(billed.invoice_id)
                 run.members_billed += 1
                 run.invoices_created += int(billed.created)
                 run.invoices_issued += 1
             run.save(update_fields=COUNTS)
-        if mails_queued is not None:
-            run.mails_queued = mails_queued(issued)
-        run.status = BillingRun.Status.FINISHED
-    except BaseException:
+    except Exception:
+        # Not BaseException: a worker stopped by KeyboardInterrupt/SystemExit leaves the run RUNNING, and the
+        # job started again marks it interrupted; "failed" is for a run that could not go on.
         logger.exception("Billing run %s stopped", run.pk)
-        run.status = BillingRun.Status.FAILED
+        _finish(run, BillingRun.Status.FAILED)
         raise
-    finally:
-        run.finished_at = timezone.now()
-        run.save()
+    _finish(run, BillingRun.Status.FINISHED)
     return run
+
+
+def _finish(run: BillingRun, status: str) -> None:
+    """Record how the run ended. After a failure the save may fail too (the database went away): that is
+    logged, and the run's own error is the one raised."""
+    run.status = status
+    run.finished_at = timezone.now()
+    if status == BillingRun.Status.FINISHED:
+        run.save()
+        return
+    try:
+        run.save()
+    except Exception:
+        logger.exception("Billing run %s: its failure could not be recorded", run.pk)

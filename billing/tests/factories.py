@@ -80,7 +80,6 @@ class BillingRunFactory(DjangoModelFactory):
     members_billed = 3
     invoices_created = 3
     invoices_issued = 3
-    mails_queued = 3
     failures = 1
     failure_details = factory.LazyFunction(
         lambda: [{"member_id": MemberFactory().pk, "member": "Bob Baker", "code": "conflict", "message": "No."}]

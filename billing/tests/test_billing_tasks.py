@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 import clubsite.notifications.billing  # noqa: F401 - the invoice mail and its receiver, as apps.py loads them
 from billing import services, tasks
@@ -14,6 +15,7 @@ from billing.models import BillingRun, Invoice, Payment
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory, club_time
 from clubsite.core.events import happened
 from clubsite.testing.jobs import queued, run_jobs
+from clubsite.testing.races import race
 from members.tests.factories import MemberFactory
 
 
@@ -57,7 +59,7 @@ def test_the_monthly_job_bills_last_month_on_the_first_once(time_machine):
         datetime.date(2026, 11, 30),
     )
     assert (billing_run.trigger, billing_run.status, billing_run.invoices_issued) == ("schedule", "finished", 1)
-    assert billing_run.mails_queued == 1
+    assert billing_run.job_id == ProcrastinateJob.objects.get(task_name="billing.monthly_run").pk
     invoice = Invoice.objects.get(member=ann)
     assert invoice.status == Invoice.Status.ISSUED
     assert [message.subject for message in mail.outbox] == [f"Your invoice {invoice.number}"]
@@ -230,3 +232,31 @@ def test_a_paid_invoice_gets_no_reminder_even_one_already_queued(issued, time_ma
     assert reminders() == []
     dunning_on(time_machine, 29)
     assert reminders() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dunning_ticks_racing_mark_announce_and_remind_each_invoice_once(time_machine, overdue_events):
+    """Two workers' ticks at once (a duplicate deferral, a catch-up): the invoice row locks keep each effect single."""
+    time_machine.move_to(club_time(2026, 12, 1, 9), tick=True)
+    invoices = []
+    for name in ("Ann", "Bob", "Cat", "Dan", "Eve"):
+        invoice = InvoiceFactory(
+            member=MemberFactory(user__first_name=name),
+            period_start=datetime.date(2026, 11, 1),
+            period_end=datetime.date(2026, 11, 30),
+        )
+        services.invoice_line_add(invoice=invoice, description="Towels", quantity=1, unit_price=Decimal("10.00"))
+        invoices.append(services.invoice_issue(invoice=invoice))
+    time_machine.move_to(club_time(2026, 12, 18, 8), tick=True)  # 3 days overdue: marked, and the first reminder
+
+    outcome = race(lambda i: tasks.dunning(timestamp=i), workers=4)
+
+    assert outcome.errors == []
+    assert sum(result["marked"] for result in outcome.results) == len(invoices)
+    assert sum(result["reminded"] for result in outcome.results) == len(invoices)
+    assert sorted(overdue_events) == sorted(invoice.pk for invoice in invoices)
+    reminder_jobs = ProcrastinateJob.objects.filter(task_name="notifications.send", args__notice="payment_reminder")
+    assert sorted(job.args["object_id"] for job in reminder_jobs) == sorted(invoice.pk for invoice in invoices)
+    for invoice in invoices:
+        invoice.refresh_from_db()
+        assert (invoice.overdue_since, invoice.reminded_days_overdue) == (datetime.date(2026, 12, 16), 3)

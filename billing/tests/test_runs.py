@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-import clubsite.notifications.billing as billing_notices
+import clubsite.notifications.billing  # noqa: F401 - the invoice mail and its receiver, as apps.py loads them
 from billing import services
 from billing.models import BillingRun, Invoice, InvoiceLine
 from billing.tests.factories import InvoiceFactory, MembershipFactory, MembershipPlanFactory, club_time, pt_session
@@ -42,7 +42,6 @@ def run(**kwargs) -> BillingRun:
         period_start=NOV_1,
         period_end=NOV_30,
         trigger=kwargs.pop("trigger", BillingRun.Trigger.SCHEDULE),
-        mails_queued=billing_notices.invoice_mails_queued,
         **kwargs,
     )
 
@@ -50,7 +49,7 @@ def run(**kwargs) -> BillingRun:
 def counts(billing_run: BillingRun) -> dict[str, int]:
     return {
         name: getattr(billing_run, name)
-        for name in ("members_billed", "invoices_created", "invoices_issued", "mails_queued", "failures")
+        for name in ("members_billed", "invoices_created", "invoices_issued", "failures")
     }
 
 
@@ -69,7 +68,6 @@ def test_a_run_on_the_first_issues_each_billable_members_invoice_and_mails_them(
         "members_billed": 2,
         "invoices_created": 2,
         "invoices_issued": 2,
-        "mails_queued": 2,
         "failures": 0,
     }
     invoices = {invoice.member_id: invoice for invoice in Invoice.objects.all()}
@@ -110,7 +108,6 @@ def test_running_again_issues_nothing_new_and_bills_only_what_was_added(first_of
         "members_billed": 1,
         "invoices_created": 1,
         "invoices_issued": 1,
-        "mails_queued": 1,
         "failures": 0,
     }
     assert Invoice.objects.filter(status=Invoice.Status.ISSUED).count() == 2
@@ -161,7 +158,6 @@ def test_one_members_failure_is_recorded_and_the_others_are_billed(first_of_dece
         "members_billed": 1,
         "invoices_created": 1,
         "invoices_issued": 1,
-        "mails_queued": 1,
         "failures": 2,
     }
     assert billing_run.failure_details == [
@@ -221,4 +217,90 @@ def test_runs_racing_for_one_period_issue_each_invoice_once(time_machine):
     # One invoice mail queued per invoice, whichever run issued it.
     mails = ProcrastinateJob.objects.filter(task_name="notifications.send", args__notice="invoice_issued")
     assert mails.count() == 12
-    assert sum(billing_run.mails_queued for billing_run in runs) == 12
+
+
+@pytest.mark.django_db
+def test_drafts_generated_by_staff_and_not_issued_are_issued_by_the_run_and_mailed(first_of_december):
+    """"Generate invoices" for the month, not issued: nothing is left to bill, but the drafts still go out."""
+    ann = gold_member("Ann")  # a plan month, on her draft
+    cat = MemberFactory(user__first_name="Cat")  # no plan: only a PT session, on her draft
+    pt_session(cat, club_time(2026, 11, 10, 14))
+    assert len(services.invoice_generate_all(period_start=NOV_1, period_end=NOV_30)) == 2
+    empty = InvoiceFactory(period_start=NOV_1, period_end=NOV_30)  # a draft without lines stays a draft
+
+    billing_run = run()
+
+    assert counts(billing_run) == {"members_billed": 2, "invoices_created": 0, "invoices_issued": 2, "failures": 0}
+    statuses = dict(Invoice.objects.values_list("member_id", "status"))
+    assert statuses == {ann.pk: Invoice.Status.ISSUED, cat.pk: Invoice.Status.ISSUED, empty.member_id: "draft"}
+    run_jobs()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([ann.user.email, cat.user.email])
+    # Running again finds them issued: nothing more.
+    assert counts(run()) == dict.fromkeys(counts(billing_run), 0)
+
+
+@pytest.mark.django_db
+def test_a_job_started_again_marks_its_earlier_run_interrupted(first_of_december):
+    """A worker killed mid-run leaves its run RUNNING; the queue starts the same job again (same job id)."""
+    gold_member("Ann")
+    cut_off = BillingRun.objects.create(period_start=NOV_1, period_end=NOV_30, trigger="schedule", job_id=77)
+    other_job = BillingRun.objects.create(period_start=NOV_1, period_end=NOV_30, trigger="schedule", job_id=78)
+
+    again = run(job_id=77)
+
+    assert (again.status, again.job_id, again.invoices_issued) == (BillingRun.Status.FINISHED, 77, 1)
+    cut_off.refresh_from_db()
+    assert cut_off.status == BillingRun.Status.INTERRUPTED
+    assert cut_off.finished_at is not None
+    other_job.refresh_from_db()
+    assert (other_job.status, other_job.finished_at) == (BillingRun.Status.RUNNING, None)
+
+
+@pytest.mark.django_db
+def test_a_run_stopped_by_the_worker_stopping_is_not_marked_failed(first_of_december, monkeypatch):
+    """KeyboardInterrupt/SystemExit is the worker stopping, not the run failing: the job, run again, marks it."""
+    gold_member("Ann")
+
+    def stop(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("billing.services.runs._bill_member", stop)
+    with pytest.raises(KeyboardInterrupt):
+        run(job_id=5)
+    stopped = BillingRun.objects.get()
+    assert (stopped.status, stopped.finished_at) == (BillingRun.Status.RUNNING, None)
+
+
+@pytest.fixture
+def run_updates_refused():
+    """A trigger refusing every update of a billing run (the database refusing the run's own record)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION test_refuse_run_update() RETURNS trigger AS $$
+            BEGIN
+              RAISE EXCEPTION 'refused with status %', NEW.status USING ERRCODE = '22012';
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER test_refuse_run_update BEFORE UPDATE ON billing_billingrun
+              FOR EACH ROW EXECUTE FUNCTION test_refuse_run_update();
+            """
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER IF EXISTS test_refuse_run_update ON billing_billingrun;"
+            " DROP FUNCTION IF EXISTS test_refuse_run_update();"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_that_cannot_be_recorded_raises_the_runs_own_error(time_machine, run_updates_refused, caplog):
+    time_machine.move_to(DEC_1, tick=False)
+    gold_member("Ann")
+
+    with pytest.raises(Exception) as stopped:
+        run()
+
+    # The run's error (saving its counts, while running), not the failed attempt to record "failed".
+    assert "refused with status running" in str(stopped.value)
+    assert "its failure could not be recorded" in caplog.text

@@ -13,18 +13,17 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from billing.selectors import billing_runs
+from billing.models import START_RUN, VIEW_RUNS
+from billing.selectors import billing_runs, period_text
 from billing.services import billing_run_check
-from billing.services.runs import period_text
-from billing.tasks import previous_month, queue_run_again
+from billing.tasks import RunAlreadyQueued, previous_month, queue_run_again
 from clubsite.core.clock import club_today
 from clubsite.core.errors import ClubError
 from clubsite.pagination import paginate
 
-#: Who may see the runs and start one: whoever may bill (the billing role, managers), as for "Generate invoices".
-BILLING_PERMISSION = "billing.add_invoice"
 RUNS_PER_PAGE = 20
 QUEUED = "Billing for {period} is queued; it appears here when a worker starts it, with its counts."
+ALREADY_QUEUED = "A run for {period} is already queued."
 
 
 class RunAgainForm(forms.Form):
@@ -32,14 +31,15 @@ class RunAgainForm(forms.Form):
     period_end = forms.DateField()
 
 
-def _require_billing(request: HttpRequest) -> None:
-    if not request.user.has_perm(BILLING_PERMISSION):
+def _require(request: HttpRequest, permission: str) -> None:
+    # billing.models holds who may see the runs and who may start one (the admin's list asks the same).
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
 def billing_runs_view(request: HttpRequest) -> HttpResponse:
-    """Every run, newest first, a page at a time; the button bills last month (again)."""
-    _require_billing(request)
+    """Every run, newest first, a page at a time; the button bills last month (again), for who may start one."""
+    _require(request, VIEW_RUNS)
     page = paginate(request, billing_runs(), per_page=RUNS_PER_PAGE)
     start, end = previous_month(club_today())
     runs = list(page.object_list)
@@ -48,6 +48,7 @@ def billing_runs_view(request: HttpRequest) -> HttpResponse:
         "title": "Billing runs",
         "page_obj": page,
         "runs": runs,
+        "may_start": request.user.has_perm(START_RUN),
         "last_month": {
             "start": start,
             "end": end,
@@ -62,7 +63,7 @@ def billing_runs_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def billing_run_again_view(request: HttpRequest) -> HttpResponse:
     """Queue a run of the posted period (the web request bills nothing itself)."""
-    _require_billing(request)
+    _require(request, START_RUN)
     form = RunAgainForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a period to bill.")
@@ -74,6 +75,10 @@ def billing_run_again_view(request: HttpRequest) -> HttpResponse:
         except ClubError as error:
             messages.error(request, error.message)
         else:
-            queue_run_again(period_start=start, period_end=end, user=request.user)  # type: ignore[arg-type]
-            messages.success(request, QUEUED.format(period=period_text(start, end)))
+            try:
+                queue_run_again(period_start=start, period_end=end, user=request.user)  # type: ignore[arg-type]
+            except RunAlreadyQueued:
+                messages.warning(request, ALREADY_QUEUED.format(period=period_text(start, end)))
+            else:
+                messages.success(request, QUEUED.format(period=period_text(start, end)))
     return HttpResponseRedirect(reverse("backoffice:billing-runs"))

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from billing.models import VIEW_RUNS
 from clubsite.backoffice.dashboard import staff_dashboard as dashboard_for
 from clubsite.core.clock import club_today
 
@@ -23,5 +24,5 @@ def staff_dashboard(context: template.Context) -> dict[str, Any]:
             revenue=user.has_perm("billing.change_invoice") and user.has_perm("billing.view_payment"),
         ),
         "can_view_bookings": user.has_perm("operations.view_booking"),
-        "can_bill": user.has_perm("billing.add_invoice"),
+        "can_view_runs": user.has_perm(VIEW_RUNS),
     }

@@ -6,14 +6,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 import clubsite.notifications.billing  # noqa: F401 - the invoice mail, as apps.py loads it
 from billing.errors import BillingError
 from billing.models import BillingRun, Invoice
+from billing.tasks import run_again
 from billing.tests.factories import MembershipFactory, MembershipPlanFactory, club_time
-from clubsite.backoffice.billing_runs import QUEUED
+from clubsite.backoffice.billing_runs import ALREADY_QUEUED, QUEUED
 from clubsite.testing.jobs import queued, run_jobs
 from clubsite.testing.roles import sign_in_as
 from members.tests.factories import MemberFactory
@@ -32,6 +34,7 @@ def december(time_machine):
 
 
 def a_run(failed_member=None, **extra) -> BillingRun:
+    extra.setdefault("status", "finished")
     details = []
     if failed_member is not None:
         details = [
@@ -41,7 +44,6 @@ def a_run(failed_member=None, **extra) -> BillingRun:
         period_start=datetime.date(2026, 11, 1),
         period_end=datetime.date(2026, 11, 30),
         trigger="schedule",
-        status="finished",
         members_billed=41,
         invoices_issued=41,
         failures=len(details),
@@ -147,3 +149,52 @@ def test_the_admin_index_links_billing_staff_to_the_runs(client):
     other = Client()
     sign_in_as(other, "front_desk")
     assert RUNS not in other.get(reverse("admin:index")).content.decode()
+
+
+def test_a_second_click_while_the_run_waits_queues_no_second_run(client):
+    sign_in_as(client, "billing")
+    client.post(AGAIN, NOV, follow=True)
+
+    response = client.post(AGAIN, NOV, follow=True)
+
+    assert ALREADY_QUEUED.format(period="November 2026") in response.content.decode()
+    assert QUEUED.format(period="November 2026") not in response.content.decode()
+    assert len(queued("billing.run_again")) == 1
+    # Another period is its own run; and once the waiting run has run, the period may be queued again.
+    client.post(AGAIN, {"period_start": "2026-10-01", "period_end": "2026-10-31"}, follow=True)
+    assert len(queued("billing.run_again")) == 2
+    run_jobs()
+    response = client.post(AGAIN, NOV, follow=True)
+    assert QUEUED.format(period="November 2026") in response.content.decode()
+    assert len(queued("billing.run_again")) == 1
+
+
+def test_a_run_whose_worker_died_shows_interrupted_once_its_job_runs_again(client):
+    user = sign_in_as(client, "billing")
+    job_id = run_again.defer(period_start="2026-11-01", period_end="2026-11-30", user_id=user.pk)
+    # What a worker killed mid-run leaves: its run RUNNING; jobs.retry_stalled queues the same job again.
+    cut_off = a_run(job_id=job_id, status="running", started_by=user)
+
+    run_jobs()
+
+    cut_off.refresh_from_db()
+    assert cut_off.status == BillingRun.Status.INTERRUPTED
+    page = client.get(RUNS).content.decode()
+    assert f'<tr id="run-{cut_off.pk}">' in page
+    assert "Interrupted (the worker stopped; the job ran again)" in page
+    assert BillingRun.objects.exclude(pk=cut_off.pk).get().status == BillingRun.Status.FINISHED
+
+
+def test_who_may_only_view_the_runs_sees_them_without_the_button_and_cannot_start_one(client):
+    user = sign_in_as(client, "front_desk")
+    user.user_permissions.add(Permission.objects.get(codename="view_billingrun", content_type__app_label="billing"))
+    a_run()
+
+    response = client.get(RUNS)
+
+    assert response.status_code == 200
+    assert "30 Nov 2026" in response.content.decode()
+    assert "Run billing for" not in response.content.decode()
+    assert 'value="Run again"' not in response.content.decode()
+    assert client.post(AGAIN, NOV).status_code == 403
+    assert queued("billing.run_again") == []
