@@ -10,9 +10,12 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from clubsite.core.events import happened
+        from clubsite.jobs.queue import BEFORE_RETRY
 
         # Registers the "webhook_disabled" notice with the mail job.
         from . import notices  # noqa: F401
         from .receivers import on_event
+        from .services import webhook_delivery_reopen
 
         happened.connect(on_event, dispatch_uid="webhooks.on_event")
+        BEFORE_RETRY["webhooks.deliver"] = lambda args: webhook_delivery_reopen(delivery_id=int(args["delivery_id"]))

@@ -53,6 +53,9 @@ class WebhookDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        #: A job holds it for the length of one POST, so a second job for it (a retry from both admins at
+        #: once) sends nothing meanwhile.
+        SENDING = "sending", "Sending"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
 
@@ -76,7 +79,12 @@ class WebhookDelivery(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.PENDING,
-        help_text="Pending while attempts remain; failed once the last attempt failed.",
+        help_text="Pending while attempts remain; sending during an attempt; failed once the last attempt failed.",
+    )
+    job_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The job sending it (procrastinate's id): only that job sends it while it is pending or sending.",
     )
 
     class Meta:

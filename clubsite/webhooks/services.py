@@ -11,6 +11,7 @@ import ipaddress
 import secrets
 import socket
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +22,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.types import JSONDict
 
 from clubsite.accounts.models import User
 from clubsite.core.events import EVENTS, Event
+from clubsite.notifications.tasks import queue_notice
 
 from .errors import WebhookError
 from .models import WebhookDelivery, WebhookEndpoint
@@ -45,18 +48,50 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
+#: NAT64 (RFC 6052) and IPv4-compatible (deprecated) addresses carry an IPv4 address in their last 32 bits.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+#: Refused outright: deprecated site-local (fec0::/10, which Python 3.11 counts as global) and local-use NAT64.
+_REFUSED_V6 = (ipaddress.IPv6Network("fec0::/10"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through (mapped, 6to4, Teredo, NAT64, IPv4-compatible)."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)  # the server and the client: either may be the one inside
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
 def _refused(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone ("fe80::1%eth0") is not part of it
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is the loopback all the same
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in _REFUSED_V6):
+            return True
+        # ::ffff:127.0.0.1, 64:ff9b::7f00:1, 2002:7f00:1:: reach 127.0.0.1 all the same: the inner one counts too.
+        candidates += _embedded_ipv4(ip)
     # not is_global covers private, loopback, link-local, shared (100.64/10), unspecified and reserved ranges;
     # some multicast ranges count as global.
-    return not ip.is_global or ip.is_multicast
+    return any(not one.is_global or one.is_multicast for one in candidates)
 
 
-def webhook_address_check(url: str) -> None:
-    """Refuse a URL that is not http(s) with a host, or whose host resolves to an address that is not public
-    (unless settings.CLUB_WEBHOOKS_ALLOW_PRIVATE). Asked again before every delivery: DNS may have changed."""
+@dataclass(frozen=True)
+class Target:
+    """Where a delivery connects: the URL's host (for the Host header, TLS SNI and the certificate check) and
+    the addresses it was resolved to, once, and checked; the connection goes to these, never to a new lookup."""
+
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+
+def _resolve(url: str) -> tuple[str, int]:
     try:
         _URL(url)
         parts = urlsplit(url)
@@ -66,16 +101,32 @@ def webhook_address_check(url: str) -> None:
     host = parts.hostname
     if not host:
         raise WebhookError("webhook_url_invalid")
-    if settings.CLUB_WEBHOOKS_ALLOW_PRIVATE:
-        return
+    return host, port or (443 if parts.scheme == "https" else 80)
+
+
+def webhook_target(url: str) -> Target:
+    """Resolve the URL's host once and refuse it unless every address is public (or the setting allows private
+    ones): the delivery connects to these addresses, so a name that resolves elsewhere a moment later (DNS
+    rebinding) cannot take it to the club's own network."""
+    host, port = _resolve(url)
     try:
-        found = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise WebhookError("webhook_url_unresolvable", host=host) from None
-    for *_rest, sockaddr in found:
-        address = str(sockaddr[0])
-        if _refused(address):
-            raise WebhookError("webhook_url_private", host=host, address=address)
+    addresses = tuple(dict.fromkeys(str(sockaddr[0]) for *_rest, sockaddr in found))
+    if not settings.CLUB_WEBHOOKS_ALLOW_PRIVATE:
+        for address in addresses:
+            if _refused(address):
+                raise WebhookError("webhook_url_private", host=host, address=address)
+    return Target(host=host, port=port, addresses=addresses)
+
+
+def webhook_address_check(url: str) -> None:
+    """Refuse a URL that is not http(s) with a host, or whose host resolves to an address that is not public
+    (unless settings.CLUB_WEBHOOKS_ALLOW_PRIVATE). Each delivery asks again (:func:`webhook_target`)."""
+    _resolve(url)
+    if not settings.CLUB_WEBHOOKS_ALLOW_PRIVATE:
+        webhook_target(url)
 
 
 def _clean_events(events: Iterable[str]) -> list[str]:
@@ -215,17 +266,57 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
             raise WebhookError("webhook_delivery_not_failed")
         if not locked.endpoint.active:
             raise WebhookError("webhook_endpoint_inactive")
-        locked.status = WebhookDelivery.Status.PENDING
-        locked.save(update_fields=["status"])
+        # job_id cleared: the new job (or the failed one, retried from the admin's failed jobs) claims it.
+        locked.status, locked.job_id = WebhookDelivery.Status.PENDING, None
+        locked.save(update_fields=["status", "job_id"])
         _defer([locked])
     return locked
 
 
-def webhook_delivery_give_up(*, delivery_id: int, reason: str) -> None:
-    """Mark a delivery failed without sending it (its endpoint was disabled while it waited)."""
-    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.FAILED, last_error=reason[:2000]
-    )
+def webhook_delivery_reopen(*, delivery_id: int) -> None:
+    """Before the admin's *Failed jobs* retries a delivery's own job: its failed delivery goes back to pending, so
+    that job claims it again (one chain of attempts, whichever retry button staff pressed)."""
+    with transaction.atomic():
+        locked = WebhookDelivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()
+        if locked is None or locked.status != WebhookDelivery.Status.FAILED:
+            return
+        if not locked.endpoint.active:
+            raise WebhookError("webhook_endpoint_inactive")
+        locked.status, locked.job_id = WebhookDelivery.Status.PENDING, None
+        locked.save(update_fields=["status", "job_id"])
+
+
+#: The procrastinate statuses of a job that will still run (again): the delivery is its, and no one else's.
+_LIVE_JOB = ("todo", "doing")
+
+
+def webhook_delivery_claim(*, delivery_id: int, job_id: int) -> WebhookDelivery | str:
+    """Let job ``job_id`` send the delivery now: the delivery (marked sending, with its endpoint), or why not.
+
+    Under the row's lock, so of two jobs for one delivery (it was retried from the deliveries and from the
+    failed jobs; a duplicate) only one sends, and it keeps it between its attempts: another job sends it only
+    once that one has stopped (succeeded, failed or was deleted). A delivered or failed delivery is left alone:
+    a failed one is sent again only through :func:`webhook_delivery_retry`. A delivery left "sending" by a
+    killed worker is sent again by the retry of the same job (same id), with the same ``webhook-id``.
+    """
+    Status = WebhookDelivery.Status
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()
+        if delivery is None:
+            return "the delivery was deleted"
+        if delivery.status in (Status.DELIVERED, Status.FAILED):
+            return f"the delivery is {delivery.status}"
+        owner = delivery.job_id
+        if owner is not None and owner != job_id:
+            if ProcrastinateJob.objects.filter(pk=owner, status__in=_LIVE_JOB).exists():
+                return f"job {owner} is sending it"
+        if not delivery.endpoint.active:
+            delivery.status, delivery.last_error = Status.FAILED, "The endpoint was disabled."
+            delivery.save(update_fields=["status", "last_error"])
+            return "endpoint disabled"
+        delivery.status, delivery.job_id = Status.SENDING, job_id
+        delivery.save(update_fields=["status", "job_id"])
+    return delivery
 
 
 def webhook_attempt_record(*, delivery_id: int, status_code: int | None, error: str, final: bool) -> WebhookDelivery:
@@ -242,6 +333,8 @@ def webhook_attempt_record(*, delivery_id: int, status_code: int | None, error: 
             delivery.status, delivery.delivered_at = Status.DELIVERED, now
         elif final:
             delivery.status = Status.FAILED
+        else:
+            delivery.status = Status.PENDING  # no longer sending: its job's retry (or a takeover) sends it
         delivery.save(
             update_fields=["attempts", "last_status_code", "last_error", "last_attempt_at", "status", "delivered_at"]
         )
@@ -279,8 +372,6 @@ def webhook_managers() -> list[int]:
 
 
 def _tell_managers(*, endpoint_id: int, disabled_at: Any) -> None:
-    from clubsite.notifications.tasks import queue_notice
-
     # A notice has one recipient: one per manager, keyed by the disabling, so each is told once of each.
     for user_id in webhook_managers():
         queue_notice("webhook_disabled", user_id, key=f"{endpoint_id}:{disabled_at.isoformat()}:{user_id}")

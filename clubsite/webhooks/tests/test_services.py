@@ -46,12 +46,24 @@ def test_an_endpoint_gets_a_standard_webhooks_secret():
         "http://[::ffff:127.0.0.1]/",
         "http://224.0.0.1/",
         "http://240.0.0.1/",
+        # IPv6 forms that reach an IPv4 address the club refuses, and ranges Python 3.11 calls global:
+        "http://[64:ff9b::7f00:1]/",  # NAT64 of 127.0.0.1
+        "http://[2002:a00:1::]/",  # 6to4 of 10.0.0.1
+        "http://[::127.0.0.1]/",  # IPv4-compatible
+        "http://[fec0::1]/",  # deprecated site-local
     ],
 )
 def test_private_loopback_and_reserved_addresses_are_refused(url):
     with pytest.raises(WebhookError) as refused:
         _create(url)
     assert (refused.value.code, refused.value.field) == ("webhook_url_private", "url")
+
+
+@override_settings(CLUB_WEBHOOKS_ALLOW_PRIVATE=False)
+@pytest.mark.parametrize("url", ["http://[2002:5db8:d70e::1]/", "http://[64:ff9b::5db8:d70e]/"])
+def test_an_ipv6_form_of_a_public_ipv4_address_is_accepted(url):
+    # 6to4 and NAT64 of 93.184.215.14: unwrapping refuses only what is inside is private.
+    assert _create(url).url == url
 
 
 @override_settings(CLUB_WEBHOOKS_ALLOW_PRIVATE=False)
