@@ -4,7 +4,7 @@ API; the club's rules refuse through their own apps' errors."""
 
 from __future__ import annotations
 
-from clubsite.core.errors import ClubError, Message
+from clubsite.core.errors import CONFLICT, ClubError, Message
 
 
 class RequestError(ClubError):
@@ -17,4 +17,5 @@ class RequestError(ClubError):
         "range_too_long": Message("Ask for at most {days} days at a time.", field="to"),
         "range_incomplete": Message("Give both the start and the end of the range."),
         "week_or_range": Message("Ask for a week or for a start and an end, not both.", field="week"),
+        "job_not_failed": Message("This job is not failed any more: it is queued, running or done.", kind=CONFLICT),
     }

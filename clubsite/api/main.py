@@ -120,6 +120,7 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     # Each door's router lives beside the pages of that door; the API only puts them under one roof.
     from billing.api import router as billing_router
+    from clubsite.api.jobs import router as jobs_router
     from clubsite.webhooks.api import router as webhooks_router
     from members.api import router as member_router
     from members.api import signup_router
@@ -132,6 +133,7 @@ def _mount_routers() -> None:
     api.add_router("/staff", staff_router)
     api.add_router("/staff/billing", billing_router)
     api.add_router("/staff/webhooks", webhooks_router)
+    api.add_router("/staff/jobs", jobs_router)
 
 
 _mount_routers()

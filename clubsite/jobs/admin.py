@@ -7,6 +7,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
+from clubsite.core.errors import ClubError
+
 from .models import FailedJob, JobFailure
 from .queue import retry_failed_job
 
@@ -56,7 +58,12 @@ class FailedJobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected jobs now", permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[FailedJob]) -> None:
-        retried = sum(retry_failed_job(job.pk) for job in queryset)
+        retried = 0
+        for job in queryset:
+            try:
+                retried += retry_failed_job(job.pk)
+            except ClubError as error:
+                self.message_user(request, f"Job {job.pk} ({job.task_name}): {error.message}", messages.ERROR)
         self.message_user(request, f"{retried} job{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

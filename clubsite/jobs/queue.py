@@ -83,6 +83,12 @@ def once(purpose: str, key: object) -> Iterator[bool]:
         yield first
 
 
+#: Task name -> what its app must put right before a failed job of it runs again, given the job's arguments
+#: (a webhook delivery marked failed goes back to pending, so the retried job may send it). It may refuse
+#: with a ClubError, which the admin and the API show.
+BEFORE_RETRY: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+
 def retry_failed_job(job_id: int) -> bool:
     """Queue a failed job again, now, with all its retries ahead of it; False if it is not (or no longer) failed.
 
@@ -92,6 +98,9 @@ def retry_failed_job(job_id: int) -> bool:
         job = ProcrastinateJob.objects.select_for_update().filter(pk=job_id, status="failed").first()
         if job is None:
             return False
+        prepare = BEFORE_RETRY.get(job.task_name)
+        if prepare is not None:
+            prepare(dict(job.args))
         app.job_manager.retry_job_by_id(job.id, timezone.now(), job.priority, job.queue_name, job.lock)
         # procrastinate counts the retry as one more attempt; staff retrying mean "try again, as new". Due by the
         # database's clock, which is the one workers compare with.

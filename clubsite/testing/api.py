@@ -102,7 +102,7 @@ def may_call(persona: str, allowed: frozenset[str]) -> bool:
 # -- the operations of the live schema --------------------------------------------------------------
 
 #: The apps whose routers the API mounts; each keeps its access table in ``<app>.tests.api_access``.
-ROUTER_APPS = ("members", "trainers", "operations", "billing", "clubsite.webhooks")
+ROUTER_APPS = ("members", "trainers", "operations", "billing", "clubsite.webhooks", "clubsite.jobs")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -194,6 +194,7 @@ def api_scene() -> ApiScene:
     )
     from clubsite.accounts.tests.factories import UserFactory
     from clubsite.testing.roles import staff_user
+    from clubsite.testing.jobs import failed_job
     from clubsite.webhooks.tests.factories import WebhookEndpointFactory
     from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
     from operations.tests.factories import (
@@ -265,6 +266,7 @@ def api_scene() -> ApiScene:
         "membership": MembershipFactory.create(member=member_a),
         "token": AccessToken.objects.filter(user=member_a.user).first(),
         "endpoint": WebhookEndpointFactory.create(),
+        "job": failed_job("api scene"),
     }
     return ApiScene(people=people, tokens=tokens, objects=objects)
 
