@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -34,7 +34,7 @@ def _last(field: str) -> Subquery:
     return Subquery(JobFailure.objects.filter(job_id=OuterRef("pk")).order_by("-failed_at", "-id").values(field)[:1])
 
 
-def _failed_jobs():  # type: ignore[no-untyped-def]
+def _failed_jobs() -> QuerySet[FailedJob]:
     return FailedJob.objects.filter(status="failed").annotate(error=_last("error"), failed_at=_last("failed_at"))
 
 
@@ -57,7 +57,7 @@ def _job_out(job: FailedJob) -> FailedJobOut:
     summary="Jobs that ran out of attempts, newest first",
 )
 @paginate(LimitOffsetPagination)
-def failed_list(request: HttpRequest, task: str | None = None):  # type: ignore[no-untyped-def]
+def failed_list(request: HttpRequest, task: str | None = None):
     """Each with its last error. Needs ``jobs.view_failedjob``."""
     require_staff(request, "jobs.view_failedjob")
     jobs = _failed_jobs().order_by("-id")

@@ -193,8 +193,8 @@ def api_scene() -> ApiScene:
         PaymentFactory,
     )
     from clubsite.accounts.tests.factories import UserFactory
-    from clubsite.testing.roles import staff_user
     from clubsite.testing.jobs import failed_job
+    from clubsite.testing.roles import staff_user
     from clubsite.webhooks.tests.factories import WebhookEndpointFactory
     from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
     from operations.tests.factories import (
