@@ -6,11 +6,24 @@ from django.contrib import admin, messages
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from procrastinate.contrib.django.admin import ProcrastinateJobAdmin
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from clubsite.core.errors import ClubError
 
 from .models import FailedJob, JobFailure
 from .queue import retry_failed_job
+
+
+def retry_selected(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: QuerySet[ProcrastinateJob]) -> None:
+    """Retry the failed jobs among ``jobs`` the club's way (``retry_failed_job``) and say how many, or why not."""
+    retried = 0
+    for job in jobs:
+        try:
+            retried += retry_failed_job(job.pk)
+        except ClubError as error:
+            model_admin.message_user(request, f"Job {job.pk} ({job.task_name}): {error.message}", messages.ERROR)
+    model_admin.message_user(request, f"{retried} job{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
 
 
 def _last_failure(field: str) -> Subquery:
@@ -58,13 +71,7 @@ class FailedJobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected jobs now", permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[FailedJob]) -> None:
-        retried = 0
-        for job in queryset:
-            try:
-                retried += retry_failed_job(job.pk)
-            except ClubError as error:
-                self.message_user(request, f"Job {job.pk} ({job.task_name}): {error.message}", messages.ERROR)
-        self.message_user(request, f"{retried} job{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
+        retry_selected(self, request, queryset)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -75,3 +82,18 @@ class FailedJobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Nothing of a job is edited; "change" is the permission to retry one.
         return super().has_change_permission(request, obj) if obj is None else False
+
+
+class JobAdmin(ProcrastinateJobAdmin):
+    """procrastinate's list of every job, whose retry is the club's: failed jobs only, with fresh attempts and
+    what their app puts right first (a webhook delivery goes back to pending)."""
+
+    actions = ["retry_failed", "cancel", "abort"]
+
+    @admin.action(description="Retry the selected failed jobs now")
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[ProcrastinateJob]) -> None:
+        retry_selected(self, request, queryset)
+
+
+admin.site.unregister(ProcrastinateJob)
+admin.site.register(ProcrastinateJob, JobAdmin)

@@ -71,3 +71,17 @@ def test_jobs_still_running_or_waiting_are_not_failed_jobs(admin_client):
     page = admin_client.get(reverse("admin:jobs_failedjob_changelist"))
 
     assert page.context["cl"].result_count == 0
+
+
+def test_the_list_of_every_job_retries_the_clubs_way(admin_client):
+    job = _fail_for_good()
+
+    response = admin_client.post(
+        reverse("admin:procrastinate_procrastinatejob_changelist"),
+        {"action": "retry_failed", "_selected_action": [job.pk]},
+        follow=True,
+    )
+
+    assert "1 job queued again." in response.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("todo", 0)
