@@ -89,6 +89,7 @@ class BillingError(ClubError):
         "run_period_not_over": Message(
             "A billing run bills a period that is over: {period} has not ended yet.", "period_end", kind=CONFLICT
         ),
+        "run_already_queued": Message("A run for {period} is already queued.", kind=CONFLICT),
         "run_trigger_invalid": Message("A billing run is started by the schedule or by staff.", "trigger"),
         "run_started_by_required": Message("A run started by staff names who started it.", "started_by"),
     }

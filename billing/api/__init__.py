@@ -8,8 +8,9 @@ from ninja import Router
 
 from clubsite.api.access import STAFF_AUTH
 
-from . import invoices, plans
+from . import invoices, plans, runs
 
 router = Router(tags=["staff: billing"], auth=STAFF_AUTH)
 router.add_router("", plans.router)
 router.add_router("", invoices.router)
+router.add_router("", runs.router)

@@ -9,6 +9,9 @@ BILLING = frozenset({"billing", "manager", "superuser"})
 COUNTER = frozenset({"front_desk", "billing", "manager", "superuser"})
 
 API_ACCESS: dict[str, frozenset[str]] = {
+    # The billing runs, as on the back office's page (billing.view_billingrun / billing.add_invoice).
+    "staff_billing_run_list": BILLING,
+    "staff_billing_run_start": BILLING,
     # billing.*_membershipplan
     "staff_plan_list": BILLING,
     "staff_plan_create": BILLING,
