@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from billing import services
+from billing.tasks import previous_month
 from billing.tests.api_access import API_ACCESS
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory, MembershipFactory, MembershipPlanFactory
 from clubsite.core.clock import club_today
@@ -50,6 +51,11 @@ def _this_month() -> dict[str, str]:
     return {"period_start": first.isoformat(), "period_end": last.isoformat()}
 
 
+def _last_month() -> dict[str, str]:
+    start, end = previous_month(club_today())
+    return {"period_start": start.isoformat(), "period_end": end.isoformat()}
+
+
 CALLS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "staff_plan_list": lambda s: ("GET", "/staff/billing/plans", None),
     "staff_plan_create": lambda s: ("POST", "/staff/billing/plans", {"name": "Silver", "monthly_fee": "29.00"}),
@@ -70,6 +76,8 @@ CALLS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         {"ended_on": club_today().isoformat()},
     ),
     "staff_invoice_generate": lambda s: ("POST", "/staff/billing/invoices/generate", _this_month()),
+    "staff_billing_run_list": lambda s: ("GET", "/staff/billing/runs", None),
+    "staff_billing_run_start": lambda s: ("POST", "/staff/billing/runs", _last_month()),
     "staff_invoice_list": lambda s: ("GET", "/staff/billing/invoices", None),
     "staff_invoice_read": lambda s: ("GET", f"/staff/billing/invoices/{s['sent'].pk}", None),
     "staff_invoice_create": lambda s: (
