@@ -192,7 +192,7 @@ WATCHED = [
     Payment,
 ]
 # What a page must never show: a traceback or a raw database error.
-LEAKS = ("Traceback (most recent call last)", "IntegrityError", "psycopg2.", "DataError", "ProgrammingError")
+LEAKS = ("Traceback (most recent call last)", "IntegrityError", "psycopg", "DataError", "ProgrammingError")
 
 
 def snapshot() -> dict:

@@ -9,7 +9,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from psycopg2 import sql
+from psycopg import sql
 
 
 class Command(BaseCommand):
