@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -15,8 +14,9 @@ from clubsite.api.access import STAFF_AUTH, require_staff
 from clubsite.api.errors import RequestError
 from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
-from clubsite.jobs.models import FailedJob, JobFailure
+from clubsite.jobs.models import FailedJob
 from clubsite.jobs.queue import retry_failed_job
+from clubsite.jobs.selectors import failed_jobs
 
 router = Router(tags=["staff: jobs"], auth=STAFF_AUTH)
 
@@ -30,22 +30,14 @@ class FailedJobOut(Schema):
     failed_at: datetime.datetime | None
 
 
-def _last(field: str) -> Subquery:
-    return Subquery(JobFailure.objects.filter(job_id=OuterRef("pk")).order_by("-failed_at", "-id").values(field)[:1])
-
-
-def _failed_jobs() -> QuerySet[FailedJob]:
-    return FailedJob.objects.filter(status="failed").annotate(error=_last("error"), failed_at=_last("failed_at"))
-
-
 def _job_out(job: FailedJob) -> FailedJobOut:
     return FailedJobOut(
         id=job.pk,
         task=job.task_name,
         arguments=dict(job.args),
         attempts=job.attempts,
-        error=getattr(job, "error", None) or "",
-        failed_at=getattr(job, "failed_at", None),
+        error=getattr(job, "last_error", None) or "",
+        failed_at=getattr(job, "last_failed_at", None),
     )
 
 
@@ -60,7 +52,7 @@ def _job_out(job: FailedJob) -> FailedJobOut:
 def failed_list(request: HttpRequest, task: str | None = None):
     """Each with its last error. Needs ``jobs.view_failedjob``."""
     require_staff(request, "jobs.view_failedjob")
-    jobs = _failed_jobs().order_by("-id")
+    jobs = failed_jobs().order_by("-id")
     if task is not None:
         jobs = jobs.filter(task_name=task)
     return Converted(jobs, _job_out)
@@ -77,7 +69,7 @@ def failed_retry(request: HttpRequest, job_id: int) -> FailedJobOut:
     """Now, with all its retries ahead of it; ``job_not_failed`` (409) for a job that is not failed (any
     more). Needs ``jobs.change_failedjob``."""
     require_staff(request, "jobs.change_failedjob")
-    job = get_object_or_404(_failed_jobs(), pk=job_id)
+    job = get_object_or_404(failed_jobs(), pk=job_id)
     if not retry_failed_job(job.pk):
         raise RequestError("job_not_failed")
     job.refresh_from_db()

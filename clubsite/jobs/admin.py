@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from procrastinate.contrib.django.admin import ProcrastinateJobAdmin
@@ -13,6 +13,7 @@ from clubsite.core.errors import ClubError
 
 from .models import FailedJob, JobFailure
 from .queue import retry_failed_job
+from .selectors import failed_jobs
 
 
 def retry_selected(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: QuerySet[ProcrastinateJob]) -> None:
@@ -26,10 +27,6 @@ def retry_selected(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: Qu
     model_admin.message_user(request, f"{retried} job{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
 
 
-def _last_failure(field: str) -> Subquery:
-    return Subquery(JobFailure.objects.filter(job_id=OuterRef("pk")).order_by("-failed_at", "-id").values(field)[:1])
-
-
 @admin.register(FailedJob)
 class FailedJobAdmin(admin.ModelAdmin):
     list_display = ["id", "task_name", "attempts", "failed_at", "error"]
@@ -40,12 +37,7 @@ class FailedJobAdmin(admin.ModelAdmin):
     fields = readonly_fields = ("id", "task_name", "queue_name", "args", "attempts", "scheduled_at", "errors")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FailedJob]:
-        return (
-            super()
-            .get_queryset(request)
-            .filter(status="failed")
-            .annotate(last_error=_last_failure("error"), last_failed_at=_last_failure("failed_at"))
-        )
+        return failed_jobs()
 
     @admin.display(description="last error")
     def error(self, job: FailedJob) -> str:
