@@ -31,6 +31,16 @@ class BillingError(ClubError):
         "plan_name_too_long": Message("A plan's name can be at most 80 characters.", "name"),
         "plan_name_taken": Message("A plan with this name already exists.", "name", kind=CONFLICT),
         "fee_negative": Message("A fee cannot be negative.", "monthly_fee"),
+        "joining_fee_negative": Message("A fee cannot be negative.", "joining_fee"),
+        "plan_classes_invalid": Message("Choose which classes the plan includes.", "classes"),
+        "plan_allowance_required": Message(
+            "Enter how many classes a month the plan includes (1 to 100).", "classes_per_month"
+        ),
+        "plan_allowance_unexpected": Message(
+            "Only a plan with a monthly allowance has a number of classes a month.", "classes_per_month"
+        ),
+        "plan_term_invalid": Message("Enter a minimum term of 0 to 60 months.", "minimum_term_months"),
+        "plan_notice_invalid": Message("Enter a notice period of 0 to 12 months.", "notice_months"),
         # memberships
         "membership_required": Message("Choose a membership.", "membership"),
         "membership_already_current": Message("This member already has a current membership.", "member", kind=CONFLICT),
@@ -42,6 +52,72 @@ class BillingError(ClubError):
         ),
         "membership_already_ended": Message("This membership has already ended.", "membership", kind=CONFLICT),
         "membership_end_before_start": Message("A membership cannot end before it starts.", "ended_on"),
+        "membership_overlaps": Message("Memberships of one member cannot overlap.", "started_on", kind=CONFLICT),
+        "membership_exists": Message(
+            "You already have a membership ({plan}); change its plan instead.", "plan", kind=CONFLICT
+        ),
+        "membership_none": Message("You have no current membership; choose a plan to join.", "plan", kind=CONFLICT),
+        "plan_unchanged": Message("You are already on this plan.", "plan", kind=CONFLICT),
+        "plan_change_in_term": Message(
+            "During the minimum term (until {term_ends}) a plan can only change to one costing the same or more.",
+            "plan",
+            kind=CONFLICT,
+        ),
+        "membership_cancelling": Message(
+            "This membership ends on {ended_on}. Withdraw the cancellation before changing the plan.",
+            kind=CONFLICT,
+        ),
+        "membership_already_cancelled": Message(
+            "This membership is already cancelled: it ends on {ended_on}.", kind=CONFLICT
+        ),
+        "membership_not_cancelled": Message("This membership has no cancellation to withdraw.", kind=CONFLICT),
+        "membership_cancel_too_late": Message(
+            "The cancellation can no longer be withdrawn: the membership has ended.", kind=CONFLICT
+        ),
+        # freezes
+        "freeze_required": Message("This freeze no longer exists.", "freeze", kind=NOT_FOUND),
+        "freeze_in_past": Message("A freeze cannot start in the past.", "starts_on"),
+        "freeze_end_before_start": Message("A freeze cannot end before it starts.", "ends_on"),
+        "freeze_too_short": Message("A freeze lasts at least {days} days.", "ends_on"),
+        "freeze_too_long": Message("A freeze lasts at most {days} days.", "ends_on"),
+        "freeze_yearly_limit": Message(
+            "A membership can be frozen for at most {limit} days in {year}; {used} are frozen already, so at most "
+            "{left} more.",
+            "ends_on",
+            kind=CONFLICT,
+        ),
+        "freeze_outside_membership": Message(
+            "The freeze must lie within the membership ({span}).", "starts_on", kind=CONFLICT
+        ),
+        "freeze_overlaps": Message("These days overlap another freeze ({span}).", "starts_on", kind=CONFLICT),
+        "freeze_has_bookings": Message(
+            "You have {booking} booked on those days; cancel it first, or choose other dates.",
+            "starts_on",
+            kind=CONFLICT,
+        ),
+        "freeze_over": Message("This freeze is already over.", "freeze", kind=CONFLICT),
+        "freeze_end_invalid": Message("Choose a day from today to {last} to come back on.", "back_on"),
+        "membership_frozen": Message(
+            "Your membership is frozen from {starts_on} to {ends_on}: nothing can be booked on those days.",
+            kind=CONFLICT,
+        ),
+        # class packs and credits
+        "pack_required": Message("Choose a class pack.", "pack"),
+        "pack_inactive": Message("This class pack is no longer offered.", "pack", kind=CONFLICT),
+        "pack_name_required": Message("Give the pack a name.", "name"),
+        "pack_name_too_long": Message("A pack's name can be at most 80 characters.", "name"),
+        "pack_name_taken": Message("A pack with this name already exists.", "name", kind=CONFLICT),
+        "pack_credits_invalid": Message("A pack holds 1 to 100 credits.", "credits"),
+        "pack_valid_days_invalid": Message("A pack is valid for 1 to 730 days.", "valid_days"),
+        "pack_price_negative": Message("A price cannot be negative.", "price"),
+        "class_needs_credit": Message(
+            "Your plan does not include this class and you have no class credits left for it. Buy a class pack "
+            "to book it.",
+            kind=CONFLICT,
+        ),
+        "credits_exhausted": Message("No class credits are left.", kind=CONFLICT),
+        "pack_already_billed": Message("This class pack is already billed.", kind=CONFLICT),
+        "fee_already_billed": Message("This place's fee is already billed.", kind=CONFLICT),
         # periods and generation
         "period_end_before_start": Message("The billing period cannot end before it starts.", "period_end"),
         "date_out_of_calendar": Message("Choose a date within the calendar.", "period_end"),

@@ -5,16 +5,47 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from clubsite.core.db import DateRange
 
 ZERO = Decimal("0.00")
 
 
 class MembershipPlan(models.Model):
+    class Classes(models.TextChoices):
+        UNLIMITED = "unlimited", "Unlimited classes"
+        ALLOWANCE = "allowance", "A number of classes a month"
+        NONE = "none", "Gym only (classes by credit or drop-in)"
+
     name = models.CharField(max_length=80, unique=True)
     monthly_fee = models.DecimalField(max_digits=10, decimal_places=2)
+    joining_fee = models.DecimalField(
+        max_digits=10, decimal_places=2, default=ZERO, db_default=ZERO, help_text="Billed once, on the first invoice."
+    )
+    classes = models.CharField(
+        "classes included",
+        max_length=10,
+        choices=Classes.choices,
+        default=Classes.NONE,
+        db_default=Classes.NONE,
+        help_text="Which group classes the monthly fee covers; others take a class credit or are billed as drop-ins.",
+    )
+    classes_per_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="With a monthly allowance: how many classes a calendar month covers."
+    )
+    minimum_term_months = models.PositiveSmallIntegerField(
+        default=0, db_default=0, help_text="A membership on this plan cannot end before this many months."
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        help_text="A cancellation takes effect this many months after the member asks (never before the minimum term).",
+    )
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -26,6 +57,17 @@ class MembershipPlan(models.Model):
                 name="billing_membershipplan_fee_not_negative",
                 violation_error_message="A fee cannot be negative.",
             ),
+            models.CheckConstraint(
+                condition=Q(joining_fee__gte=0),
+                name="billing_membershipplan_joining_fee_not_negative",
+                violation_error_message="A fee cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(classes="allowance") & Q(classes_per_month__gt=0))
+                | (~Q(classes="allowance") & Q(classes_per_month__isnull=True)),
+                name="billing_membershipplan_allowance_iff_count",
+                violation_error_message="A monthly allowance needs a number of classes; other plans have none.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -36,7 +78,14 @@ class Membership(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="memberships")
     plan = models.ForeignKey(MembershipPlan, on_delete=models.PROTECT, related_name="memberships")
     started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True, help_text="Empty while the membership is current.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="Its last day; empty while it runs on with no end arranged."
+    )
+    cancelled_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the member (or staff for them) gave notice; the end date followed from the plan's terms.",
+    )
 
     class Meta:
         ordering = ["-started_on"]
@@ -52,10 +101,166 @@ class Membership(models.Model):
                 name="billing_membership_one_current",
                 violation_error_message="This member already has a current membership.",
             ),
+            # Two memberships of one member never share a day: each day is billed by one plan at most.
+            ExclusionConstraint(
+                name="billing_membership_no_overlap",
+                expressions=[
+                    (DateRange("started_on", "ended_on"), RangeOperators.OVERLAPS),
+                    ("member", RangeOperators.EQUAL),
+                ],
+                violation_error_message="Memberships of one member cannot overlap.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.member} – {self.plan}"
+
+
+class MembershipFreeze(models.Model):
+    """Days of a membership on hold: no plan charge for them, and no class or PT booking on them."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="freezes")
+    starts_on = models.DateField(help_text="The first frozen day.")
+    ends_on = models.DateField(help_text="The last frozen day; the membership runs again the day after.")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="billing_membershipfreeze_end_after_start",
+                violation_error_message="A freeze cannot end before it starts.",
+            ),
+            ExclusionConstraint(
+                name="billing_membershipfreeze_no_overlap",
+                expressions=[
+                    (DateRange("starts_on", "ends_on"), RangeOperators.OVERLAPS),
+                    ("membership", RangeOperators.EQUAL),
+                ],
+                violation_error_message="Freezes of one membership cannot overlap.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} frozen {self.starts_on}–{self.ends_on}"
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class ClassPack(models.Model):
+    """A pack of class credits the club sells: so many classes, at a price, to be used within so many days."""
+
+    name = models.CharField(max_length=80, unique=True)
+    credits = models.PositiveSmallIntegerField(help_text="How many classes the pack pays for.")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    valid_days = models.PositiveSmallIntegerField(help_text="Its credits expire this many days after purchase.")
+    is_active = models.BooleanField(default=True, help_text="Offered to members.")
+
+    class Meta:
+        ordering = ["credits", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credits__gt=0),
+                name="billing_classpack_credits_positive",
+                violation_error_message="A pack holds at least one credit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="billing_classpack_price_not_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_days__gt=0),
+                name="billing_classpack_valid_days_positive",
+                violation_error_message="A pack is valid for at least one day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditPack(models.Model):
+    """The class credits one member bought (one pack), what is left of them and when they expire."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="credit_packs")
+    pack = models.ForeignKey(ClassPack, on_delete=models.PROTECT, related_name="purchases")
+    credits = models.PositiveSmallIntegerField(help_text="Credits bought.")
+    credits_left = models.PositiveSmallIntegerField(help_text="Credits not spent (a class may give one back).")
+    bought_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField(help_text="The last day a class can be booked with these credits.")
+
+    class Meta:
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["member", "expires_on"], name="billing_creditpack_member_exp")]
+        constraints = [
+            # Never below zero, never above what was bought: concurrent spends cannot overdraw a pack.
+            models.CheckConstraint(
+                condition=Q(credits_left__gte=0) & Q(credits_left__lte=F("credits")),
+                name="billing_creditpack_credits_left_in_range",
+                violation_error_message="No class credits are left.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack} for {self.member} ({self.credits_left} of {self.credits} left)"
+
+
+class ClassCover(models.Model):
+    """How a seat in a class is paid for: the member's plan, a class credit, or the class's price (a drop-in).
+
+    Decided when the member takes the seat (billing's receiver of ``operations.events.seat_taken``); giving the
+    seat up before the cut-off deletes it (and gives the credit back).
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Included in the plan"
+        CREDIT = "credit", "Class credit"
+        DROP_IN = "drop_in", "Drop-in (billed at the class's price)"
+
+    registration = models.OneToOneField("operations.ClassRegistration", on_delete=models.CASCADE, related_name="cover")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text="The membership whose plan covers the class.",
+    )
+    month = models.DateField(
+        help_text="The first day of the club month the class is in (a plan's allowance counts per month)."
+    )
+    credit_pack = models.ForeignKey(
+        CreditPack,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text="The pack the credit came from.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["membership", "month"], name="billing_classcover_plan_month")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="plan") & Q(membership__isnull=False) & Q(credit_pack__isnull=True))
+                | (Q(kind="credit") & Q(credit_pack__isnull=False) & Q(membership__isnull=True))
+                | (Q(kind="drop_in") & Q(membership__isnull=True) & Q(credit_pack__isnull=True)),
+                name="billing_classcover_source_matches_kind",
+                violation_error_message="A cover names exactly the plan or the pack that pays.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for registration {self.registration_id}"
 
 
 class Invoice(models.Model):
@@ -133,8 +338,13 @@ class Invoice(models.Model):
 class InvoiceLine(models.Model):
     class Kind(models.TextChoices):
         PLAN_MONTH = "plan", "Membership month"
+        # A month billed before its days changed (a freeze, an earlier end): the difference, up or down.
+        PLAN_ADJUSTMENT = "plan_adj", "Membership month adjustment"
+        JOINING = "joining", "Joining fee"
         CLASS = "class", "Group class"
         PT_SESSION = "pt", "Personal training"
+        PACK = "pack", "Class pack"
+        FEE = "fee", "Late-cancel or no-show fee"
         MANUAL = "manual", "Manual"
         CREDIT = "credit", "Credit"
 
@@ -147,7 +357,7 @@ class InvoiceLine(models.Model):
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
     )
-    period_start = models.DateField(null=True, blank=True, help_text="The month a plan line bills.")
+    period_start = models.DateField(null=True, blank=True, help_text="The month a plan line (or its adjustment) bills.")
     class_registration = models.ForeignKey(
         "operations.ClassRegistration", on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
     )
@@ -157,6 +367,9 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="invoice_lines",
+    )
+    credit_pack = models.ForeignKey(
+        CreditPack, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
     )
     # Set when the invoice is voided, which frees what the line billed to be billed again.
     voided = models.BooleanField(default=False)
@@ -170,7 +383,7 @@ class InvoiceLine(models.Model):
                 violation_error_message="The quantity must be at least 1.",
             ),
             models.CheckConstraint(
-                condition=Q(unit_price__gte=0) | Q(kind="credit"),
+                condition=Q(unit_price__gte=0) | Q(kind__in=["credit", "plan_adj"]),
                 name="billing_invoiceline_price_not_negative",
                 violation_error_message="A price cannot be negative; use a credit line instead.",
             ),
@@ -181,14 +394,19 @@ class InvoiceLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="plan", membership__isnull=False, period_start__isnull=False)
-                    | (~Q(kind="plan") & Q(membership__isnull=True, period_start__isnull=True))
+                    (Q(kind__in=["plan", "plan_adj", "joining"]) & Q(membership__isnull=False))
+                    | (~Q(kind__in=["plan", "plan_adj", "joining"]) & Q(membership__isnull=True))
                 )
                 & (
-                    Q(kind="class", class_registration__isnull=False)
-                    | (~Q(kind="class") & Q(class_registration__isnull=True))
+                    (Q(kind__in=["plan", "plan_adj"]) & Q(period_start__isnull=False))
+                    | (~Q(kind__in=["plan", "plan_adj"]) & Q(period_start__isnull=True))
                 )
-                & (Q(kind="pt", pt_session__isnull=False) | (~Q(kind="pt") & Q(pt_session__isnull=True))),
+                & (
+                    (Q(kind__in=["class", "fee"]) & Q(class_registration__isnull=False))
+                    | (~Q(kind__in=["class", "fee"]) & Q(class_registration__isnull=True))
+                )
+                & (Q(kind="pt", pt_session__isnull=False) | (~Q(kind="pt") & Q(pt_session__isnull=True)))
+                & (Q(kind="pack", credit_pack__isnull=False) | (~Q(kind="pack") & Q(credit_pack__isnull=True))),
                 name="billing_invoiceline_billable_matches_kind",
                 violation_error_message="A line bills exactly the thing its kind names.",
             ),
@@ -198,6 +416,24 @@ class InvoiceLine(models.Model):
                 condition=Q(kind="plan", voided=False),
                 name="billing_invoiceline_plan_month_once",
                 violation_error_message="This membership month is already billed.",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(kind="joining", voided=False),
+                name="billing_invoiceline_joining_once",
+                violation_error_message="This membership's joining fee is already billed.",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_pack"],
+                condition=Q(kind="pack", voided=False),
+                name="billing_invoiceline_pack_once",
+                violation_error_message="This class pack is already billed.",
+            ),
+            models.UniqueConstraint(
+                fields=["class_registration"],
+                condition=Q(kind="fee", voided=False),
+                name="billing_invoiceline_fee_once",
+                violation_error_message="This place's fee is already billed.",
             ),
             models.UniqueConstraint(
                 fields=["class_registration"],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, TypeAlias, TypedDict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from django.db.models import (
     Case,
@@ -28,11 +28,21 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import dateformat
 from django_stubs_ext import WithAnnotations
 
-from clubsite.core.clock import club_zone, day_bounds
+from clubsite.core.clock import add_months, club_zone, day_bounds, month_end, month_start
 from members.models import Member
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
 
-from .models import ZERO, BillingRun, Invoice, InvoiceLine, Membership, Payment
+from .models import (
+    ZERO,
+    BillingRun,
+    ClassCover,
+    CreditPack,
+    Invoice,
+    InvoiceLine,
+    Membership,
+    MembershipFreeze,
+    Payment,
+)
 
 # Sums of money can exceed a single NUMERIC(10,2) column; give them room.
 MONEY: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -268,7 +278,8 @@ class BillableItems:
     memberships: QuerySet[Membership]
     #: PT sessions starting in the period, not cancelled, not billed yet.
     pt_sessions: QuerySet[PersonalTrainingSession]
-    #: Seats in paid classes starting in the period, the class not cancelled, not billed yet.
+    #: Seats taken in paid classes starting in the period, the class not cancelled, paid neither by the plan nor
+    #: by a credit, not billed yet.
     class_registrations: QuerySet[ClassRegistration]
 
 
@@ -285,13 +296,16 @@ def billable_items(*, period_start: datetime.date, period_end: datetime.date) ->
         )
         .exclude(booking__status=Booking.Status.CANCELLED)
         .filter(~Exists(billed.filter(kind=InvoiceLine.Kind.PT_SESSION, pt_session=OuterRef("pk")))),
+        # A seat the plan or a credit paid for is not billed again; a drop-in (and a seat taken before covers
+        # were recorded) is billed at the class's price.
         class_registrations=ClassRegistration.objects.filter(
-            status__in=ClassRegistration.SEATED,
+            status__in=ClassRegistration.TAKEN,
             group_class__price__gt=0,
             group_class__booking__start_time__gte=starts_at,
             group_class__booking__start_time__lt=ends_before,
         )
         .exclude(group_class__booking__status=Booking.Status.CANCELLED)
+        .exclude(cover__kind__in=[ClassCover.Kind.PLAN, ClassCover.Kind.CREDIT])
         .filter(~Exists(billed.filter(kind=InvoiceLine.Kind.CLASS, class_registration=OuterRef("pk")))),
     )
 
@@ -323,3 +337,186 @@ def billing_run_members(*, period_start: datetime.date, period_end: datetime.dat
     drafts = period_drafts(period_start=period_start, period_end=period_end)
     with_draft = Member.objects.filter(Exists(drafts.filter(member=OuterRef("pk"))))
     return (billable_members(period_start=period_start, period_end=period_end) | with_draft).order_by("pk")
+
+
+# --- memberships, freezes and credits -----------------------------------------------------------------------
+
+MembershipStatus = Literal["active", "frozen", "ended", "none"]
+
+
+@dataclass(frozen=True)
+class MembershipState:
+    """A member's membership on one day, as the front desk and the portal show it at a glance."""
+
+    #: active: a plan runs that day; frozen: it runs but is on hold; ended: no plan that day, one before;
+    #: none: never had one (or only one starting later).
+    status: MembershipStatus
+    #: The membership that day (or the last one, when ended); None when there is none.
+    membership: Membership | None = None
+    #: The freeze holding that day, when frozen.
+    freeze: MembershipFreeze | None = None
+    #: The membership arranged to follow (a plan change taking effect at the next period), if any.
+    next_membership: Membership | None = None
+
+    @property
+    def plan_name(self) -> str:
+        return self.membership.plan.name if self.membership is not None else ""
+
+
+def membership_states(*, member_ids: Iterable[int], day: datetime.date) -> dict[int, MembershipState]:
+    """Each member's :class:`MembershipState` on ``day``; three queries however many members."""
+    ids = sorted(set(member_ids))
+    states: dict[int, MembershipState] = {member_id: MembershipState(status="none") for member_id in ids}
+    if not ids:
+        return states
+    memberships = (
+        Membership.objects.filter(member_id__in=ids).select_related("plan").order_by("member_id", "-started_on")
+    )
+    current: dict[int, Membership] = {}
+    latest_past: dict[int, Membership] = {}
+    upcoming: dict[int, Membership] = {}
+    for membership in memberships:
+        member_id = membership.member_id
+        if membership.started_on > day:
+            upcoming[member_id] = membership  # ordered newest first: the last seen is the soonest
+        elif membership.ended_on is None or membership.ended_on >= day:
+            current[member_id] = membership
+        else:
+            latest_past.setdefault(member_id, membership)
+    freezes = {
+        freeze.membership_id: freeze
+        for freeze in MembershipFreeze.objects.filter(
+            membership__in=[m.pk for m in current.values()], starts_on__lte=day, ends_on__gte=day
+        )
+    }
+    for member_id in ids:
+        if member_id in current:
+            membership = current[member_id]
+            freeze = freezes.get(membership.pk)
+            states[member_id] = MembershipState(
+                status="frozen" if freeze is not None else "active",
+                membership=membership,
+                freeze=freeze,
+                next_membership=upcoming.get(member_id),
+            )
+        elif member_id in latest_past:
+            states[member_id] = MembershipState(
+                status="ended", membership=latest_past[member_id], next_membership=upcoming.get(member_id)
+            )
+        else:
+            states[member_id] = MembershipState(status="none", next_membership=upcoming.get(member_id))
+    return states
+
+
+def membership_state(*, member: Member, day: datetime.date) -> MembershipState:
+    """One member's :class:`MembershipState` on ``day``; two or three queries."""
+    return membership_states(member_ids=[member.pk], day=day)[member.pk]
+
+
+def membership_freezes(*, membership: Membership) -> QuerySet[MembershipFreeze]:
+    """The membership's freezes, first first; one query."""
+    return MembershipFreeze.objects.filter(membership=membership).order_by("starts_on")
+
+
+def usable_credit_packs(*, member: Member, day: datetime.date) -> QuerySet[CreditPack]:
+    """The member's packs with credits left that a class on ``day`` may use, soonest expiry first; one query."""
+    return (
+        CreditPack.objects.filter(member=member, credits_left__gt=0, expires_on__gte=day)
+        .select_related("pack")
+        .order_by("expires_on", "pk")
+    )
+
+
+def credits_left(*, member: Member, day: datetime.date) -> int:
+    """How many class credits the member may still use for a class on ``day``; one query."""
+    return usable_credit_packs(member=member, day=day).aggregate(left=Coalesce(Sum("credits_left"), 0))["left"]
+
+
+def member_credit_packs(*, member: Member) -> QuerySet[CreditPack]:
+    """Every pack the member bought, newest first, with what is left and when it expires; one query."""
+    return CreditPack.objects.filter(member=member).select_related("pack").order_by("-bought_at", "-pk")
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PlanMonthCharge:
+    """What a membership's plan costs for one calendar month: the fee, prorated to the day for the days the
+    membership runs that month and is not frozen."""
+
+    month: datetime.date
+    amount: Decimal
+    days_in_month: int
+    days_active: int
+    days_frozen: int
+
+    @property
+    def days_billed(self) -> int:
+        return self.days_active - self.days_frozen
+
+    @property
+    def full(self) -> bool:
+        return self.days_billed == self.days_in_month
+
+
+def _overlap_days(first: datetime.date, last: datetime.date, start: datetime.date, end: datetime.date) -> int:
+    return max((min(last, end) - max(first, start)).days + 1, 0)
+
+
+def plan_month_charge(
+    *, membership: Membership, month: datetime.date, freezes: Iterable[MembershipFreeze]
+) -> PlanMonthCharge:
+    """The plan's charge for ``month`` (any day of it): ``monthly_fee`` x billed days / days in the month, to the
+    penny (half up); the whole fee for a whole month. No query: the caller passes the membership's freezes."""
+    first, last = month_start(month), month_end(month)
+    days_in_month = (last - first).days + 1
+    active_from, active_to = max(first, membership.started_on), min(last, membership.ended_on or last)
+    days_active = max((active_to - active_from).days + 1, 0)
+    days_frozen = sum(
+        _overlap_days(active_from, active_to, freeze.starts_on, freeze.ends_on)
+        for freeze in freezes
+        if freeze.membership_id == membership.pk
+    )
+    billed = days_active - days_frozen
+    fee = membership.plan.monthly_fee
+    if billed == days_in_month:
+        amount = fee
+    else:
+        amount = (fee * billed / days_in_month).quantize(CENT, rounding=ROUND_HALF_UP)
+    return PlanMonthCharge(
+        month=first, amount=amount, days_in_month=days_in_month, days_active=days_active, days_frozen=days_frozen
+    )
+
+
+def plan_month_text(membership: Membership, charge: PlanMonthCharge) -> str:
+    """A plan line's description: "Gold membership — December 2026 (17 of 31 days, 14 frozen)"."""
+    text = f"{membership.plan.name} membership — {dateformat.format(charge.month, 'F Y')}"
+    if charge.full:
+        return text
+    detail = f"{charge.days_billed} of {charge.days_in_month} days"
+    if charge.days_frozen:
+        detail += f", {charge.days_frozen} frozen"
+    return f"{text} ({detail})"
+
+
+def cancellation_end(*, membership: Membership, today: datetime.date) -> datetime.date:
+    """The last day of a membership whose member gives notice today: after the plan's notice period, and never
+    before the minimum term ends (nor before today). The portal shows it before the member confirms."""
+    plan = membership.plan
+    notice_ends = add_months(today, plan.notice_months) - datetime.timedelta(days=1)
+    term_ends = add_months(membership.started_on, plan.minimum_term_months) - datetime.timedelta(days=1)
+    return max(today, notice_ends, term_ends)
+
+
+def minimum_term_end(membership: Membership) -> datetime.date | None:
+    """The last day of the membership's minimum term, or None when its plan has none."""
+    months = membership.plan.minimum_term_months
+    if not months:
+        return None
+    return add_months(membership.started_on, months) - datetime.timedelta(days=1)
+
+
+def plan_covers_count(*, membership: Membership, month: datetime.date) -> int:
+    """How many classes of ``month`` the membership's plan has paid for so far (its allowance used); one query."""
+    return ClassCover.objects.filter(membership=membership, kind=ClassCover.Kind.PLAN, month=month_start(month)).count()

@@ -95,6 +95,18 @@ class SchedulingError(ClubError):
         "registration_class_started": Message(
             "A registration cannot be cancelled once the class has started.", kind=CONFLICT
         ),
+        "class_not_open_yet": Message(
+            "Booking for this class opens on {opens}, {days} days before it starts.", kind=CONFLICT
+        ),
+        "offer_required": Message("This offer no longer exists.", field="registration", kind=NOT_FOUND),
+        "offer_not_open": Message(
+            "This seat is no longer offered to you: the offer was accepted, declined or has passed on.",
+            kind=CONFLICT,
+        ),
+        "offer_expired": Message(
+            "The time to accept this seat ran out at {expired}; it has passed to the next person on the waitlist.",
+            kind=CONFLICT,
+        ),
         "attendance_too_early": Message("Attendance can be taken once the class has started.", kind=CONFLICT),
         "attendance_not_seated": Message(
             "Only members holding a seat in this class can be marked as attended.", field="attended_member_ids"

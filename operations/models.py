@@ -225,24 +225,37 @@ class ClassRegistration(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", "Registered"
         WAITLISTED = "waitlisted", "Waitlisted"
+        OFFERED = "offered", "Offered a seat"
         CANCELLED = "cancelled", "Cancelled"
         ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "Did not come"
 
-    # Statuses that take one of the class's seats (enforced by the capacity trigger).
-    SEATED = (Status.REGISTERED, Status.ATTENDED)
-    # A place still held in a class yet to happen: a seat or a waitlist place. Cancelling ends it.
-    LIVE = (Status.REGISTERED, Status.WAITLISTED)
+    # Statuses that hold one of the class's seats (enforced by the capacity trigger): an offer holds its seat
+    # until it is accepted, declined or expires.
+    SEATED = (Status.REGISTERED, Status.ATTENDED, Status.NO_SHOW, Status.OFFERED)
+    # A seat the member took (and is billed for): seated, less the offers not accepted yet.
+    TAKEN = (Status.REGISTERED, Status.ATTENDED, Status.NO_SHOW)
+    # A place still held in a class yet to happen: a seat, an offer or a waitlist place. Cancelling ends it.
+    LIVE = (Status.REGISTERED, Status.WAITLISTED, Status.OFFERED)
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="class_registrations")
     group_class = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="registrations")
     registered_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    offer_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While the seat is offered: when the offer passes to the next on the waitlist.",
+    )
 
     class Meta:
         ordering = ["registered_at", "id"]
         indexes = [
             models.Index(fields=["group_class", "status", "registered_at"], name="operations_reg_class_status"),
             models.Index(fields=["member", "status"], name="operations_reg_member_status"),
+            models.Index(
+                fields=["offer_expires_at"], condition=Q(status="offered"), name="operations_reg_offer_expiry"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -250,6 +263,11 @@ class ClassRegistration(models.Model):
                 condition=~Q(status="cancelled"),
                 name="operations_classregistration_one_live_per_member",
                 violation_error_message="You are already registered or waitlisted for this class.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="operations_classregistration_offer_expires",
+                violation_error_message="An offered seat has an expiry time.",
             ),
         ]
 

@@ -211,6 +211,80 @@ def pt_within_cutoff(start_time: datetime.datetime) -> bool:
     return start_time < pt_cutoff()
 
 
+# ---------------------------------------------------------------------------------------------
+# Class booking rules: the booking window, the cancellation cut-off, offers
+# ---------------------------------------------------------------------------------------------
+
+
+def class_booking_days_ahead() -> int:
+    """How many days before its start a class opens for booking."""
+    return int(settings.CLUB_CLASS_BOOKING_DAYS_AHEAD)
+
+
+def class_booking_opens_at(start_time: datetime.datetime) -> datetime.datetime:
+    """When a class starting then opens for booking (``CLUB_CLASS_BOOKING_DAYS_AHEAD`` days before)."""
+    return start_time - datetime.timedelta(days=class_booking_days_ahead())
+
+
+def class_booking_open(start_time: datetime.datetime) -> bool:
+    """True once a class starting then can be booked (it may have started: ``check_class_open`` says so)."""
+    return timezone.now() >= class_booking_opens_at(start_time)
+
+
+def class_cutoff_hours() -> int:
+    """How many hours before a class giving up its seat becomes a late cancellation."""
+    return int(settings.CLUB_CLASS_CANCEL_CUTOFF_HOURS)
+
+
+def class_within_cutoff(start_time: datetime.datetime) -> bool:
+    """True when a class starting then is inside the cut-off: giving up a seat is late (a fee, or the credit kept),
+    and a seat freed is offered to the waitlist rather than given."""
+    return start_time < timezone.now() + datetime.timedelta(hours=class_cutoff_hours())
+
+
+def offer_expiry(start_time: datetime.datetime) -> datetime.datetime:
+    """When a seat offered now, in a class starting then, passes to the next on the waitlist: after
+    ``CLUB_CLASS_OFFER_MINUTES``, and never after the class starts."""
+    return min(timezone.now() + datetime.timedelta(minutes=int(settings.CLUB_CLASS_OFFER_MINUTES)), start_time)
+
+
+def expired_offers(*, now: datetime.datetime) -> QuerySet[ClassRegistration]:
+    """Offered seats whose time to accept is over (along the partial index of offers), oldest first."""
+    return ClassRegistration.objects.filter(
+        status=ClassRegistration.Status.OFFERED, offer_expires_at__lte=now
+    ).order_by("offer_expires_at", "pk")
+
+
+def member_commitment_between(*, member_id: int, start: datetime.datetime, end: datetime.datetime) -> Booking | None:
+    """The member's first live class place or scheduled PT session overlapping [start, end), or None; two queries
+    at most. Billing asks it before freezing days that hold a booking."""
+    registration = (
+        ClassRegistration.objects.filter(
+            member_id=member_id,
+            status__in=ClassRegistration.LIVE,
+            group_class__booking__status=Booking.Status.SCHEDULED,
+            group_class__booking__start_time__lt=end,
+            group_class__booking__end_time__gt=start,
+        )
+        .select_related("group_class__booking__group_class")
+        .order_by("group_class__booking__start_time")
+        .first()
+    )
+    if registration is not None:
+        return registration.group_class.booking
+    return (
+        Booking.objects.filter(
+            pt_session__member_id=member_id,
+            status=Booking.Status.SCHEDULED,
+            start_time__lt=end,
+            end_time__gt=start,
+        )
+        .select_related("trainer__user")
+        .order_by("start_time")
+        .first()
+    )
+
+
 def rooms_free(
     *, start: datetime.datetime, end: datetime.datetime, exclude_booking_id: int | None = None
 ) -> QuerySet[Room]:

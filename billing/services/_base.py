@@ -23,11 +23,15 @@ REFERENCE_MAX: int = Payment._meta.get_field("reference").max_length  # type: ig
 MEMBERSHIP_CONSTRAINTS = {
     "billing_membership_one_current": "membership_already_current",
     "billing_membership_end_after_start": "membership_end_before_start",
+    "billing_membership_no_overlap": "membership_overlaps",
 }
 LINE_CONSTRAINTS = {
     "billing_invoiceline_plan_month_once": "plan_month_already_billed",
     "billing_invoiceline_class_once": "class_already_billed",
     "billing_invoiceline_pt_once": "pt_session_already_billed",
+    "billing_invoiceline_joining_once": "plan_month_already_billed",
+    "billing_invoiceline_pack_once": "pack_already_billed",
+    "billing_invoiceline_fee_once": "fee_already_billed",
     "billing_invoiceline_quantity_positive": "quantity_invalid",
     "billing_invoiceline_price_not_negative": "price_negative",
     "billing_invoiceline_credit_not_positive": "credit_not_negative",
@@ -42,6 +46,8 @@ INVOICE_CONSTRAINTS = {
 PLAN_CONSTRAINTS = {
     "billing_membershipplan_name_key": "plan_name_taken",
     "billing_membershipplan_fee_not_negative": "fee_negative",
+    "billing_membershipplan_joining_fee_not_negative": "joining_fee_negative",
+    "billing_membershipplan_allowance_iff_count": "plan_allowance_required",
 }
 PAYMENT_CONSTRAINTS = {"billing_payment_amount_positive": "amount_not_positive"}
 
@@ -144,3 +150,19 @@ def lock_invoice(invoice: Invoice | None) -> Invoice:
     if locked is None:
         raise BillingError("invoice_required")
     return locked
+
+
+def month_draft(member_id: int, today: datetime.date) -> Invoice:
+    """The member's draft for this calendar month (club time), created when there is none; locked (after the
+    member: the lock order). Credits, fees and adjustments go here, to be sent with the month's bill."""
+    first = today.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    draft = (
+        Invoice.objects.select_for_update()
+        .filter(member_id=member_id, status=Invoice.Status.DRAFT, period_start=first, period_end=last)
+        .order_by("id")
+        .first()
+    )
+    if draft is None:
+        draft = Invoice.objects.create(member_id=member_id, period_start=first, period_end=last)
+    return draft

@@ -9,14 +9,13 @@ from collections.abc import Iterable, Iterator
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
 from django.db.models import OuterRef
-from django.utils import dateformat
 
 from clubsite.core.db import constraint_errors
 from members.models import Member
 
 from ..errors import BillingError
 from ..models import Invoice, InvoiceLine
-from ..selectors import billable_items, billable_members
+from ..selectors import billable_items, billable_members, plan_month_charge, plan_month_text
 from ._base import LINE_CONSTRAINTS, description, lock_member, period, when
 
 
@@ -45,6 +44,7 @@ def _billable_lines(
     memberships = (
         items.memberships.filter(member_id__in=member_ids)
         .select_related("plan")
+        .prefetch_related("freezes")
         .annotate(billed_months=ArraySubquery(billed_months.filter(membership=OuterRef("pk")).values("period_start")))
         .order_by("member_id", "started_on", "pk")
     )
@@ -52,15 +52,20 @@ def _billable_lines(
         active_from = max(period_start, membership.started_on)
         active_to = min(period_end, membership.ended_on or period_end)
         already = set(membership.billed_months)
+        freezes = list(membership.freezes.all())
         for month in _months(active_from, active_to):
             if month in already:
+                continue
+            charge = plan_month_charge(membership=membership, month=month, freezes=freezes)
+            # A month frozen throughout costs nothing and needs no line.
+            if charge.days_billed <= 0:
                 continue
             by_member[membership.member_id].append(
                 InvoiceLine(
                     kind=InvoiceLine.Kind.PLAN_MONTH,
-                    description=description(f"{membership.plan.name} membership — {dateformat.format(month, 'F Y')}"),
+                    description=description(plan_month_text(membership, charge)),
                     quantity=1,
-                    unit_price=membership.plan.monthly_fee,
+                    unit_price=charge.amount,
                     membership=membership,
                     period_start=month,
                 )

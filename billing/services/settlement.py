@@ -10,19 +10,20 @@ not at all.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from clubsite.core.clock import club_today
 from clubsite.core.db import constraint_errors
 
 from ..errors import BillingError
-from ..models import Invoice, InvoiceLine
-from ._base import LINE_CONSTRAINTS, description
+from ..models import ClassCover, Invoice, InvoiceLine
+from ._base import LINE_CONSTRAINTS, description, month_draft
+from .coverage import LATE_CANCEL_FEE, NO_SHOW_FEE, charge_fees, release_covers
 
 #: What a cancellation did to the bill, in one word, as every door tells the member.
 SettlementOutcome = Literal["removed", "credited", "nothing"]
@@ -40,10 +41,15 @@ class Settlement:
 
     removed: int = 0
     credited: int = 0
+    #: Class credits given back (a seat given up in time) and kept (given up late: the credit paid for it).
+    credits_returned: int = 0
+    credits_kept: int = 0
+    #: Late-cancel fees charged (on this month's draft).
+    fees_charged: int = 0
 
     @property
     def outcome(self) -> SettlementOutcome:
-        """"credited" when a line already invoiced was credited, "removed" when lines came off drafts,
+        """ "credited" when a line already invoiced was credited, "removed" when lines came off drafts,
         "nothing" when nothing had been billed: what a door tells the member."""
         if self.credited:
             return "credited"
@@ -56,6 +62,12 @@ class Settlement:
 
     def __str__(self) -> str:
         parts = []
+        if self.credits_returned:
+            parts.append(f"{self.credits_returned} class credit(s) given back")
+        if self.credits_kept:
+            parts.append(f"{self.credits_kept} class credit(s) kept for a late cancellation")
+        if self.fees_charged:
+            parts.append(f"{self.fees_charged} late-cancel fee(s) added to this month's bill")
         if self.removed:
             parts.append(f"{self.removed} unpaid line(s) removed from draft invoices")
         if self.credited:
@@ -63,22 +75,7 @@ class Settlement:
         return "; ".join(parts) or "nothing had been billed"
 
 
-def _credit_draft(member_id: int, today: datetime.date) -> Invoice:
-    """The member's draft for this calendar month (club time), created when there is none; locked."""
-    first = today.replace(day=1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    draft = (
-        Invoice.objects.select_for_update()
-        .filter(member_id=member_id, status=Invoice.Status.DRAFT, period_start=first, period_end=last)
-        .order_by("id")
-        .first()
-    )
-    if draft is None:
-        draft = Invoice.objects.create(member_id=member_id, period_start=first, period_end=last)
-    return draft
-
-
-def _settle(lines: QuerySet[InvoiceLine]) -> Settlement:
+def settle_lines(lines: QuerySet[InvoiceLine]) -> Settlement:
     """Remove the given lines where they sit on a draft; credit them where the invoice was already sent.
 
     Callers hold the members' locks; the invoices are locked here (after the members: the lock order).
@@ -102,7 +99,7 @@ def _settle(lines: QuerySet[InvoiceLine]) -> Settlement:
         for line in sent:
             member_id = invoices[line.invoice_id].member_id
             if member_id not in drafts:
-                drafts[member_id] = _credit_draft(member_id, today)
+                drafts[member_id] = month_draft(member_id, today)
             InvoiceLine.objects.create(
                 invoice=drafts[member_id],
                 kind=InvoiceLine.Kind.CREDIT,
@@ -124,7 +121,7 @@ def settle_cancelled(*, registration_ids: Iterable[int] = (), pt_session_ids: It
     billed = Q(kind=InvoiceLine.Kind.CLASS, class_registration_id__in=registration_ids) | Q(
         kind=InvoiceLine.Kind.PT_SESSION, pt_session_id__in=pt_session_ids
     )
-    return _settle(InvoiceLine.objects.filter(billed, voided=False))
+    return settle_lines(InvoiceLine.objects.filter(billed, voided=False))
 
 
 def on_places_cancelled(
@@ -132,7 +129,33 @@ def on_places_cancelled(
     *,
     registration_ids: Iterable[int] = (),
     pt_session_ids: Iterable[int] = (),
+    late_registration_ids: Iterable[int] = (),
     **kwargs: Any,
 ) -> Settlement:
-    """The receiver of ``operations.events.places_cancelled``: what it returns is the cancellation's effect."""
-    return settle_cancelled(registration_ids=registration_ids, pt_session_ids=pt_session_ids)
+    """The receiver of ``operations.events.places_cancelled``: what it returns is the cancellation's effect.
+
+    What was billed is settled; credits come back, except for a seat given up late, which keeps its credit or,
+    when no credit paid for it, is charged the late-cancel fee.
+    """
+    registration_ids = tuple(registration_ids)
+    settlement = settle_cancelled(registration_ids=registration_ids, pt_session_ids=pt_session_ids)
+    returned, kept, owe_fee = release_covers(registration_ids, late_ids=late_registration_ids)
+    fees = charge_fees(owe_fee, fee=settings.CLUB_CLASS_LATE_CANCEL_FEE, text=LATE_CANCEL_FEE)
+    return replace(settlement, credits_returned=returned, credits_kept=kept, fees_charged=fees)
+
+
+def on_attendance_marked(
+    sender: object, *, attended_ids: Iterable[int] = (), no_show_ids: Iterable[int] = (), **kwargs: Any
+) -> int:
+    """The receiver of ``operations.events.attendance_marked``: a no-show of a seat the plan paid for owes the
+    no-show fee (a credit or a drop-in price was paid already); a place corrected to attended has its fee taken
+    back (off the draft, or credited once sent). Returns how many fees it charged."""
+    attended_ids, no_show_ids = tuple(attended_ids), tuple(no_show_ids)
+    if attended_ids:
+        settle_lines(InvoiceLine.objects.filter(kind=InvoiceLine.Kind.FEE, class_registration_id__in=attended_ids))
+    plan_paid = ClassCover.objects.filter(registration_id__in=no_show_ids, kind=ClassCover.Kind.PLAN)
+    return charge_fees(
+        list(plan_paid.values_list("registration_id", flat=True)),
+        fee=settings.CLUB_CLASS_NO_SHOW_FEE,
+        text=NO_SHOW_FEE,
+    )

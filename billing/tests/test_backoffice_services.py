@@ -282,7 +282,7 @@ class TestTheReceiver:
         def broken(lines):
             raise services.BillingError("conflict")
 
-        monkeypatch.setattr(settlement, "_settle", broken)
+        monkeypatch.setattr(settlement, "settle_lines", broken)
 
         with pytest.raises(services.BillingError):
             scheduling.class_registration_cancel(registration=registration)

@@ -196,7 +196,7 @@ def test_generate_twice_adds_nothing_and_returns_none(member, november):
     assert first.lines.count() == 3
 
 
-def test_generate_bills_one_plan_line_per_calendar_month_without_proration(member, gold):
+def test_generate_bills_one_plan_line_per_calendar_month_the_first_prorated_to_the_day(member, gold):
     membership = MembershipFactory(member=member, plan=gold, started_on=datetime.date(2026, 8, 20))
 
     invoice = services.invoice_generate(
@@ -211,11 +211,12 @@ def test_generate_bills_one_plan_line_per_calendar_month_without_proration(membe
     ]
     assert {line.membership for line in lines} == {membership}
     assert [line.description for line in lines] == [
-        "Gold membership — August 2026",
+        "Gold membership — August 2026 (12 of 31 days)",
         "Gold membership — September 2026",
         "Gold membership — October 2026",
     ]
-    assert all(line.unit_price == Decimal("49.00") for line in lines)
+    # 49.00 x 12 / 31 = 18.967...: the days from the 20th, to the penny.
+    assert [line.unit_price for line in lines] == [Decimal("18.97"), Decimal("49.00"), Decimal("49.00")]
 
 
 def test_generate_overlapping_periods_never_bill_a_month_twice(member, gold):
@@ -237,11 +238,11 @@ def test_generate_stops_at_the_end_of_a_membership_and_bills_both_plans_in_a_swi
 
     invoice = services.invoice_generate(member=member, period_start=datetime.date(2026, 9, 1), period_end=NOV_30)
 
-    assert [line.description for line in invoice.lines.order_by("id")] == [
-        "Gold membership — September 2026",
-        "Gold membership — October 2026",
-        "Silver membership — October 2026",
-        "Silver membership — November 2026",
+    assert [(line.description, line.unit_price) for line in invoice.lines.order_by("id")] == [
+        ("Gold membership — September 2026", Decimal("49.00")),
+        ("Gold membership — October 2026 (14 of 31 days)", Decimal("22.13")),  # 1-14 October
+        ("Silver membership — October 2026 (17 of 31 days)", Decimal("15.90")),  # 15-31 October
+        ("Silver membership — November 2026", Decimal("29.00")),
     ]
 
 
@@ -419,15 +420,16 @@ def _busy_member(gold):
 def test_generate_all_uses_a_fixed_number_of_queries(gold, django_assert_num_queries):
     for _ in range(2):
         _busy_member(gold)
-    # savepoint, lock members, memberships, PT sessions, registrations, drafts, invoices, lines, release
-    with django_assert_num_queries(9):
+    # savepoint, lock members, memberships, their freezes, PT sessions, registrations, drafts, invoices, lines,
+    # release
+    with django_assert_num_queries(10):
         services.invoice_generate_all(period_start=NOV_1, period_end=NOV_30)
 
     InvoiceLine.objects.all().delete()
     Invoice.objects.all().delete()
     for _ in range(4):
         _busy_member(gold)
-    assert _generate_all_queries() == 9
+    assert _generate_all_queries() == 10
     assert Invoice.objects.count() == 6
     assert InvoiceLine.objects.count() == 6 * 4
 

@@ -6,6 +6,7 @@ timetable and its bills are still counted on the club's clock, so every app asks
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import zoneinfo
 
@@ -59,3 +60,21 @@ def day_bounds(first: datetime.date, last: datetime.date | None = None) -> tuple
 def club_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
     """The aware moment when the club's clock shows ``at`` on ``day``."""
     return timezone.make_aware(datetime.datetime.combine(day, at), club_zone())
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    """The first day of the calendar month holding ``day``."""
+    return day.replace(day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the calendar month holding ``day``."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it has no such day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
+from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField, RangeBoundary
 from django.db import IntegrityError, InternalError, models
 
 from .errors import ClubError
@@ -20,6 +20,16 @@ class TsTzRange(models.Func):
 
     def __init__(self, start: str, end: str, **extra: Any) -> None:
         super().__init__(start, end, RangeBoundary(), **extra)
+
+
+class DateRange(models.Func):
+    """``daterange(start, end, '[]')``: whole days, both ends included; an empty end runs on for ever."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+    def __init__(self, start: str, end: str, **extra: Any) -> None:
+        super().__init__(start, end, RangeBoundary(inclusive_lower=True, inclusive_upper=True), **extra)
 
 
 def violated_constraint(error: Exception) -> str | None:

@@ -20,13 +20,23 @@ from django.dispatch import Signal
 EVENTS: Mapping[str, str] = {
     "member.created": "A member signed up or was added by staff.",
     "registration.created": "A member registered for a class, or joined its waitlist when it was full.",
-    "registration.promoted": "A waitlisted member was given a freed seat.",
+    "registration.promoted": "A waitlisted member was given a freed seat, or accepted one offered to them.",
+    "registration.offered": (
+        "A seat freed inside the cancellation cut-off was offered to the first on the waitlist, to accept by "
+        "expires_at."
+    ),
     "registration.cancelled": "A class place was given up, or ended because its class was cancelled.",
     "class.moved": "A class moved to another time, room or trainer.",
     "class.cancelled": "A class was cancelled.",
     "pt_session.booked": "A personal training session was booked.",
     "pt_session.moved": "A personal training session moved to another time or room.",
     "pt_session.cancelled": "A personal training session was cancelled.",
+    "membership.started": "A member joined on a plan (the first invoice is issued with it).",
+    "membership.changed": "A member's plan changes at the next period, a change was called off, or notice withdrawn.",
+    "membership.cancelled": "A member gave notice; the membership ends on ended_on.",
+    "membership.frozen": "A membership was frozen from starts_on to ends_on.",
+    "membership.unfrozen": "A freeze was ended early or called off; the membership runs again from back_on.",
+    "credit_pack.bought": "A member bought a pack of class credits (its invoice is issued with it).",
     "invoice.issued": "An invoice was issued to a member.",
     "invoice.overdue": "An issued invoice passed its due date unpaid.",
     "payment.recorded": "A payment was recorded against an invoice.",

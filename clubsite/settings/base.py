@@ -1,6 +1,7 @@
 """Settings shared by every environment; configuration comes from the environment."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "trainers",
     "operations",
     "billing",
+    "clubsite.frontdesk",
     "clubsite.backoffice",
     "clubsite.jobs",
     "clubsite.notifications",
@@ -153,6 +155,25 @@ CLUB_REMINDER_HOURS = env.int("CLUB_REMINDER_HOURS", default=24)
 # Written before every amount of money the site shows (prices, invoices, revenue).
 CLUB_CURRENCY_SYMBOL = env("CLUB_CURRENCY_SYMBOL", default="£")
 PT_CANCELLATION_CUTOFF_HOURS = env.int("CLUB_PT_CANCELLATION_CUTOFF_HOURS", default=12)
+# Class booking rules. A class opens for booking this many days before it starts.
+CLUB_CLASS_BOOKING_DAYS_AHEAD = env.int("CLUB_CLASS_BOOKING_DAYS_AHEAD", default=14)
+# Giving up a seat less than this many hours before the class is a late cancellation: the late-cancel fee, or
+# the credit that paid for it is not given back. A no-show costs the no-show fee (or the credit).
+CLUB_CLASS_CANCEL_CUTOFF_HOURS = env.int("CLUB_CLASS_CANCEL_CUTOFF_HOURS", default=12)
+CLUB_CLASS_LATE_CANCEL_FEE = Decimal(env("CLUB_CLASS_LATE_CANCEL_FEE", default="5.00"))
+CLUB_CLASS_NO_SHOW_FEE = Decimal(env("CLUB_CLASS_NO_SHOW_FEE", default="10.00"))
+# A seat freed inside the cut-off is offered to the first on the waitlist, who has this long to accept it
+# (never past the class's start) before it passes to the next.
+CLUB_CLASS_OFFER_MINUTES = env.int("CLUB_CLASS_OFFER_MINUTES", default=120)
+# A class the member's plan does not cover takes a class credit; with none left, it is billed at the class's
+# price (a drop-in) when this is on, and refused when it is off.
+CLUB_CLASS_DROP_IN = env.bool("CLUB_CLASS_DROP_IN", default=True)
+# Freezing a membership: each freeze lasts between these many days, and at most this many days a calendar year.
+CLUB_FREEZE_MIN_DAYS = env.int("CLUB_FREEZE_MIN_DAYS", default=7)
+CLUB_FREEZE_MAX_DAYS = env.int("CLUB_FREEZE_MAX_DAYS", default=60)
+CLUB_FREEZE_DAYS_PER_YEAR = env.int("CLUB_FREEZE_DAYS_PER_YEAR", default=90)
+# Checking in at the front desk this long before a booked class marks the member present in it.
+CLUB_CHECKIN_EARLY_MINUTES = env.int("CLUB_CHECKIN_EARLY_MINUTES", default=30)
 INVOICE_DUE_DAYS = env.int("CLUB_INVOICE_DUE_DAYS", default=14)
 # Dunning (billing.tasks.dunning): a payment reminder at each of these days overdue ("3,7,14"), each at most once;
 # the job works from CLUB_DUNNING_HOUR on the club's clock (its cron runs hourly, in UTC), so reminders go out

@@ -6,7 +6,7 @@ services, their error and the limits forms need are re-exported here. Each modul
 - ``availability``: trainers' availability windows;
 - ``rooms``: rooms, events and closures, moving a booking to another room, cancelling any booking;
 - ``classes``: scheduling, moving and cancelling group classes;
-- ``registrations``: places in classes and attendance;
+- ``registrations``: places in classes, seats offered from the waitlist, and attendance;
 - ``pt``: personal training sessions;
 - ``maintenance``: equipment and its maintenance records;
 - ``_common``: the span checks, locks, clash checks and mail they share.
@@ -22,7 +22,14 @@ from .availability import availability_create, availability_create_weekly, avail
 from .classes import class_cancel, class_create, class_create_weekly, class_reschedule
 from .maintenance import equipment_create, equipment_update, maintenance_record_create, maintenance_record_set_status
 from .pt import pt_session_book, pt_session_cancel, pt_session_mark, pt_session_price, pt_session_reschedule
-from .registrations import class_attendance_mark, class_register, class_registration_cancel
+from .registrations import (
+    class_attendance_mark,
+    class_offer_accept,
+    class_offer_decline,
+    class_offers_expire,
+    class_register,
+    class_registration_cancel,
+)
 from .rooms import booking_cancel, booking_cancel_by, booking_move_room, room_booking_create, room_create, room_update
 
 __all__ = [
@@ -41,6 +48,9 @@ __all__ = [
     "class_cancel",
     "class_create",
     "class_create_weekly",
+    "class_offer_accept",
+    "class_offer_decline",
+    "class_offers_expire",
     "class_register",
     "class_registration_cancel",
     "class_reschedule",

@@ -15,7 +15,7 @@ from trainers.models import Trainer
 
 from .. import selectors
 from ..errors import SchedulingError
-from ..events import Cancelled, Cause, announce_cancelled
+from ..events import Cancelled, Cause, announce_cancelled, place_taken
 from ..models import Booking, PersonalTrainingSession, Room
 from ._common import (
     BOOKING_CONSTRAINTS,
@@ -103,6 +103,8 @@ def pt_session_book(
                 kind=Booking.Kind.PERSONAL_TRAINING,
             )
             session.save()
+        # Billing refuses a day the member's membership is frozen.
+        place_taken.send(sender=PersonalTrainingSession, member_id=member.pk, start_time=start_time, pt_session=session)
         publish("pt_session.booked", session.pk, member_id=member.pk, trainer_id=trainer.pk)
         return session
 
@@ -164,6 +166,7 @@ def pt_session_reschedule(
         with constraint_errors(BOOKING_CONSTRAINTS, SchedulingError):
             booking.save(update_fields=["start_time", "end_time", "room"])
             locked.save(update_fields=["price"])
+        place_taken.send(sender=PersonalTrainingSession, member_id=member.pk, start_time=start_time, pt_session=locked)
         publish("pt_session.moved", locked.pk, start_time=start_time.isoformat(), by_member=by_member)
         return locked
 

@@ -1163,7 +1163,7 @@ class TestClassRegistrationCancel:
 
 
 class TestClassAttendanceMark:
-    def test_seated_members_listed_attended_the_others_stay_registered(self):
+    def test_seated_members_listed_attended_the_others_marked_no_show(self):
         group_class = class_booking(start=in_hours(-1))
         came = ClassRegistrationFactory(group_class=group_class)
         stayed_home = ClassRegistrationFactory(group_class=group_class)
@@ -1173,7 +1173,7 @@ class TestClassAttendanceMark:
 
         assert dict(ClassRegistration.objects.values_list("pk", "status")) == {
             came.pk: ClassRegistration.Status.ATTENDED,
-            stayed_home.pk: ClassRegistration.Status.REGISTERED,
+            stayed_home.pk: ClassRegistration.Status.NO_SHOW,
             waitlisted.pk: ClassRegistration.Status.WAITLISTED,
         }
 
@@ -1185,7 +1185,7 @@ class TestClassAttendanceMark:
         services.class_attendance_mark(group_class=group_class, attended_member_ids=[second.member_id])
 
         assert dict(ClassRegistration.objects.values_list("pk", "status")) == {
-            first.pk: ClassRegistration.Status.REGISTERED,
+            first.pk: ClassRegistration.Status.NO_SHOW,
             second.pk: ClassRegistration.Status.ATTENDED,
         }
 

@@ -57,11 +57,11 @@ class TestClass:
         )
 
         assert response.status_code == 200, response.content
-        assert [s["status"] for s in response.json()["seated"]] == ["attended", "attended", "registered"]
+        assert [s["status"] for s in response.json()["seated"]] == ["attended", "attended", "no_show"]
         assert statuses(started_class) == {
             "Ann": S.ATTENDED,
             "Ben": S.ATTENDED,
-            "Cat": S.REGISTERED,
+            "Cat": S.NO_SHOW,
             "Wes": S.WAITLISTED,
             "Col": S.CANCELLED,
         }

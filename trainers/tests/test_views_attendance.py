@@ -63,7 +63,7 @@ class TestClassAttendance:
         assert statuses(started_class) == {
             "Ann": S.ATTENDED,
             "Ben": S.ATTENDED,
-            "Cat": S.REGISTERED,
+            "Cat": S.NO_SHOW,
             "Wes": S.WAITLISTED,
             "Col": S.CANCELLED,
         }
