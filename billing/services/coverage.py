@@ -35,7 +35,10 @@ from ..errors import BillingError
 from ..models import ClassCover, CreditPack, InvoiceLine, Membership, MembershipFreeze, MembershipPlan
 from ._base import LINE_CONSTRAINTS, description, month_draft
 
-CREDIT_CONSTRAINTS = {"billing_creditpack_credits_left_in_range": "credits_exhausted"}
+CREDIT_CONSTRAINTS = {
+    "billing_creditpack_credits_left_in_range": "credits_exhausted",
+    "billing_creditpack_credits_left_check": "credits_exhausted",
+}
 
 #: The descriptions of the fee lines, with the class's label ("Spin Tue 8 Dec 10:00–11:00").
 LATE_CANCEL_FEE = "Late cancellation — {label}"

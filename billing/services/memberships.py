@@ -378,7 +378,7 @@ def membership_freeze_end(
             raise BillingError("freeze_required")
         if locked.ends_on < today:
             raise BillingError("freeze_over")
-        if not max(today, locked.starts_on) <= back_on <= locked.ends_on:
+        if not today <= back_on <= locked.ends_on:
             raise BillingError("freeze_end_invalid", last=_day(locked.ends_on))
         membership = locked.membership
         first_changed, last_changed = back_on, locked.ends_on

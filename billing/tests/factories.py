@@ -5,7 +5,17 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from billing.models import BillingRun, Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from billing.models import (
+    BillingRun,
+    ClassPack,
+    CreditPack,
+    Invoice,
+    InvoiceLine,
+    Membership,
+    MembershipFreeze,
+    MembershipPlan,
+    Payment,
+)
 from clubsite.core.clock import club_datetime
 from members.tests.factories import MemberFactory
 from operations.models import Booking
@@ -28,6 +38,41 @@ class MembershipFactory(DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     plan = factory.SubFactory(MembershipPlanFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1) - datetime.timedelta(days=60))
+
+
+class MembershipFreezeFactory(DjangoModelFactory):
+    """A freeze written straight to the table (the service checks the rules; these set up a scene)."""
+
+    class Meta:
+        model = MembershipFreeze
+
+    membership = factory.SubFactory(MembershipFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=13))
+
+
+class ClassPackFactory(DjangoModelFactory):
+    class Meta:
+        model = ClassPack
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"{n + 5}-class pack")
+    credits = 5
+    price = Decimal("40.00")
+    valid_days = 90
+
+
+class CreditPackFactory(DjangoModelFactory):
+    """Credits a member holds, bought without an invoice (``credit_pack_buy`` bills them; this sets up a scene)."""
+
+    class Meta:
+        model = CreditPack
+
+    member = factory.SubFactory(MemberFactory)
+    pack = factory.SubFactory(ClassPackFactory)
+    credits = factory.LazyAttribute(lambda o: o.pack.credits)
+    credits_left = factory.LazyAttribute(lambda o: o.credits)
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
 
 
 class InvoiceFactory(DjangoModelFactory):
