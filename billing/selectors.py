@@ -429,7 +429,8 @@ def usable_credit_packs(*, member: Member, day: datetime.date) -> QuerySet[Credi
 
 def credits_left(*, member: Member, day: datetime.date) -> int:
     """How many class credits the member may still use for a class on ``day``; one query."""
-    return usable_credit_packs(member=member, day=day).aggregate(left=Coalesce(Sum("credits_left"), 0))["left"]
+    total = usable_credit_packs(member=member, day=day).aggregate(left=Coalesce(Sum("credits_left"), 0))["left"]
+    return int(total)
 
 
 def member_credit_packs(*, member: Member) -> QuerySet[CreditPack]:

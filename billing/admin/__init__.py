@@ -1,22 +1,28 @@
-"""Staff back office for plans, memberships, invoices with their lines, and payments; every write is a service call.
+"""Staff back office for plans, memberships and their freezes, class packs and the packs members bought,
+invoices with their lines, and payments; every write is a service call.
 
 Cancelling a class, a PT session or their booking is operations' admin: its services announce the cancellation
 and billing's receiver settles what was billed for it, so nothing here extends another app's admin.
 """
 
+from .freezes import MembershipFreezeAdmin
 from .invoices import BILLED, NOTHING_TO_BILL, InvoiceAdmin
 from .lines import InvoiceLineAdmin
 from .memberships import MembershipAdmin, MembershipPlanAdmin
+from .packs import ClassPackAdmin, CreditPackAdmin
 from .payments import PaymentAdmin
 from .runs import BillingRunAdmin
 
 __all__ = [
     "BILLED",
     "BillingRunAdmin",
-    "NOTHING_TO_BILL",
+    "ClassPackAdmin",
+    "CreditPackAdmin",
     "InvoiceAdmin",
     "InvoiceLineAdmin",
     "MembershipAdmin",
+    "MembershipFreezeAdmin",
     "MembershipPlanAdmin",
+    "NOTHING_TO_BILL",
     "PaymentAdmin",
 ]

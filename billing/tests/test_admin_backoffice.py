@@ -374,7 +374,12 @@ class TestMemberships:
         membership = MembershipFactory()
         end = timezone.localdate()
 
-        response = admin_client.post(url("membership", "change", membership.pk), {"ended_on": end.isoformat()})
+        # The page lists the membership's freezes (read only): its formset's management form comes along.
+        freezes = {"freezes-TOTAL_FORMS": "0", "freezes-INITIAL_FORMS": "0"}
+
+        response = admin_client.post(
+            url("membership", "change", membership.pk), {"ended_on": end.isoformat(), **freezes}
+        )
 
         assert response.status_code == 302
         membership.refresh_from_db()

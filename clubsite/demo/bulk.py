@@ -35,6 +35,8 @@ ROOM_CLASS_CAPACITY, ROOM_CLASS_SEATED, ROOM_CLASS_WAITLISTED = 40, 40, 10
 ONLINE_CLASS_CAPACITY, ONLINE_CLASS_REGISTERED = 600, 550
 CLASSES_PER_DAY = 8  # at 07:00, 09:00, … 21:00, each 45 minutes
 PT_PER_DAY = 5  # at 08:00, 10:00, … 16:00, each an hour: never at a class's time
+#: The plans the members are on (one in three each), with the terms of the demo club's plans of those names.
+BULK_PLANS = ("Off-Peak Gym", "Classes 8", "Unlimited")
 EMAIL_PATTERN = "bulk.member.{n}@example.com"
 MARKER_EMAIL = EMAIL_PATTERN.format(n=0)
 
@@ -134,10 +136,11 @@ class BulkLoader:
         self.progress(label, 0, 1)
         self._execute(
             """
-            INSERT INTO billing_membershipplan (name, monthly_fee, description, is_active)
-            VALUES ('Off-peak', 24.00, 'Weekdays before 16:00 and weekends.', true),
-                   ('Standard', 39.00, 'Gym and all group classes at member prices.', true),
-                   ('Premium', 59.00, 'Everything, plus one body composition check a month.', true)
+            INSERT INTO billing_membershipplan (name, monthly_fee, joining_fee, classes, classes_per_month,
+                                                minimum_term_months, notice_months, description, is_active)
+            VALUES ('Off-Peak Gym', 25.00, 0.00, 'none', NULL, 0, 1, 'Weekdays before 16:00 and weekends.', true),
+                   ('Classes 8', 45.00, 20.00, 'allowance', 8, 3, 1, 'The gym and eight classes a month.', true),
+                   ('Unlimited', 65.00, 20.00, 'unlimited', NULL, 12, 1, 'The gym and every group class.', true)
             ON CONFLICT (name) DO NOTHING
             """
         )
@@ -374,16 +377,20 @@ class BulkLoader:
                    p.id AS plan_id, p.name AS plan_name, p.monthly_fee
               FROM bulk_member m
               JOIN (SELECT id, name, monthly_fee, row_number() OVER (ORDER BY monthly_fee, name) - 1 AS k
-                      FROM billing_membershipplan WHERE name IN ('Off-peak', 'Standard', 'Premium')) p
+                      FROM billing_membershipplan WHERE name = ANY(%(plans)s)) p
                 ON p.k = m.n %% 3;
-            INSERT INTO billing_membership (id, member_id, plan_id, started_on)
-            SELECT id, member_id, plan_id, date_trunc('month', %(today)s::date - 400)::date FROM bulk_membership;
+            INSERT INTO billing_membership (id, member_id, plan_id, started_on, ended_on, cancelled_on)
+            SELECT id, member_id, plan_id, date_trunc('month', %(today)s::date - 400)::date,
+                   -- One member in 25 gave notice ten days ago: the plans' month of notice runs to then.
+                   CASE WHEN n %% 25 = 0 THEN (%(today)s::date - 10 + interval '1 month' - interval '1 day')::date END,
+                   CASE WHEN n %% 25 = 0 THEN %(today)s::date - 10 END
+              FROM bulk_membership;
             INSERT INTO members_fitnessgoal
                    (member_id, goal_type, target_value, unit, target_date, is_active, created_at)
             SELECT member_id, 'lose_weight', 70 + n %% 20, 'kg', %(today)s::date + 30 + n %% 300, true, %(now)s
               FROM bulk_membership;
             """,
-            self._params(),
+            self._params(plans=list(BULK_PLANS)),
         )
         self.progress(label, 1, 3)
         # Invoices for the last `months` whole months: the oldest paid, then a mix of every status.

@@ -8,9 +8,12 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.html import format_html
 
+from billing.models import ClassCover
 from clubsite import adminkit
+from clubsite.core.clock import club_time
 from trainers.models import Trainer
 
 from .. import selectors, services
@@ -81,11 +84,23 @@ class GroupClassChangeForm(BookingChangeForm):
         )
 
 
+def registration_status(registration: ClassRegistration) -> str:
+    """The status as staff read it: an offered seat says until when it is held."""
+    if registration.status == ClassRegistration.Status.OFFERED and registration.offer_expires_at is not None:
+        until = dateformat.format(club_time(registration.offer_expires_at), "D j M H:i")
+        return f"{registration.get_status_display()} (until {until})"
+    return registration.get_status_display()
+
+
+#: How a seat is paid for, in a word (operations' admin is a door: it may read billing's cover of a seat).
+COVER_TEXT = {ClassCover.Kind.PLAN: "Plan", ClassCover.Kind.CREDIT: "Credit", ClassCover.Kind.DROP_IN: "Drop-in"}
+
+
 class RegistrationInline(admin.TabularInline):
     """The class's registrations: seats first, then the waitlist in the order it is served, then cancellations."""
 
     model = ClassRegistration
-    fields = readonly_fields = ("place", "member", "status", "registered_at")
+    fields = readonly_fields = ("place", "member", "status_shown", "registered_at")
     extra = 0
     can_delete = False
     show_change_link = False
@@ -117,6 +132,10 @@ class RegistrationInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Status")
+    def status_shown(self, obj):
+        return registration_status(obj)
 
     @admin.display(description="Place")
     def place(self, obj):
@@ -237,21 +256,27 @@ class ClassRegistrationAddForm(adminkit.ServiceAdminForm):
 @admin.register(ClassRegistration)
 class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     form = ClassRegistrationAddForm
-    list_display = ["member", "group_class", "class_room", "status", "place", "registered_at"]
+    list_display = ["member", "group_class", "class_room", "status_shown", "place", "paid_by", "registered_at"]
     list_filter = ["status", RegistrationClassStartsFilter, "group_class__booking__room"]
     search_fields = ["member__user__first_name", "member__user__last_name", "member__user__email", "group_class__name"]
     date_hierarchy = "registered_at"
     # Newest first, along the (registered_at, id) index: the front desk looks at what just happened.
     ordering = ["-registered_at", "-id"]
     autocomplete_fields = ["member", "group_class"]
-    list_select_related = ["member__user", "group_class__booking__room"]
-    actions = ["cancel_registrations"]
+    # The cover (billing's record of how the seat is paid) rides along in the page's one query.
+    list_select_related = ["member__user", "group_class__booking__room", "cover__credit_pack__pack"]
+    actions = ["cancel_registrations", "accept_offers"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(waitlist_place=selectors.waitlist_place())
 
     def get_fields(self, request, obj=None):
-        return ["member", "group_class"] if obj is None else ["member", "group_class", "status", "registered_at"]
+        if obj is None:
+            return ["member", "group_class"]
+        return ["member", "group_class", "status_shown", "paid_by", "registered_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
 
     def has_change_permission(self, request, obj=None):
         # Registrations change through the actions and the services behind them.
@@ -267,12 +292,36 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdmi
     def class_room(self, obj):
         return obj.group_class.booking.room
 
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, obj):
+        return registration_status(obj)
+
     @admin.display(description="Waitlist place")
     def place(self, obj):
         return obj.waitlist_place or ""
+
+    @admin.display(description="Paid by")
+    def paid_by(self, obj):
+        cover = getattr(obj, "cover", None)
+        if cover is None:
+            return "—"
+        text = COVER_TEXT.get(cover.kind, cover.kind)
+        if cover.credit_pack is not None:
+            return f"{text} ({cover.credit_pack.pack})"
+        return text
 
     @admin.action(description="Cancel the selected registrations (the waitlist moves up)", permissions=["manage"])
     def cancel_registrations(self, request, queryset):
         cancel_selected(
             self, request, queryset, lambda registration: services.class_registration_cancel(registration=registration)
+        )
+
+    @admin.action(description="Accept the offered seats for their members", permissions=["manage"])
+    def accept_offers(self, request, queryset):
+        adminkit.run_service_action(
+            self,
+            request,
+            queryset,
+            lambda registration: services.class_offer_accept(registration=registration),
+            "Seats taken",
         )

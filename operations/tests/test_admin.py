@@ -132,7 +132,9 @@ class TestGroupClassAdmin:
 
     def test_a_reschedule_outside_availability_is_a_form_error(self, admin_client):
         window = TrainerAvailabilityFactory()
-        group_class = GroupClassFactory(booking__trainer=window.trainer)
+        group_class = GroupClassFactory(
+            booking__trainer=window.trainer, booking__start_time=local_time(days=1, hour=10)
+        )
         new_start = local_time(days=1, hour=20)
 
         response = admin_client.post(
@@ -150,9 +152,7 @@ class TestGroupClassAdmin:
         assert said("trainer_unavailable") in response.content.decode()
         assert Booking.objects.get().start_time == local_time(days=1, hour=10)
 
-    def test_the_cancel_action_cancels_through_the_service(
-        self, admin_client, mailoutbox
-    ):
+    def test_the_cancel_action_cancels_through_the_service(self, admin_client, mailoutbox):
         registration = ClassRegistrationFactory()
         started = GroupClassFactory(booking__start_time=timezone.now() - datetime.timedelta(minutes=5))
 

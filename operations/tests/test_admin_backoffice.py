@@ -134,7 +134,9 @@ class TestMoveToRoom:
 
     def test_moving_a_class_and_a_session_keeps_their_times_and_tells_everyone_booked(self, admin_client, mailoutbox):
         window = TrainerAvailabilityFactory()
-        registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
+        registration = ClassRegistrationFactory(
+            group_class__booking__trainer=window.trainer, group_class__booking__start_time=local_time(days=1, hour=10)
+        )
         other_window = TrainerAvailabilityFactory()
         session = PersonalTrainingSessionFactory(booking__trainer=other_window.trainer, booking__room=None)
         big_room = RoomFactory(capacity=30)
@@ -158,7 +160,9 @@ class TestMoveToRoom:
 
     def test_a_taken_room_is_named_and_an_event_is_not_moved(self, admin_client):
         window = TrainerAvailabilityFactory()
-        group_class = GroupClassFactory(booking__trainer=window.trainer)
+        group_class = GroupClassFactory(
+            booking__trainer=window.trainer, booking__start_time=local_time(days=1, hour=10)
+        )
         taken = BookingFactory(title="Open day")  # the same time, tomorrow 10:00
         event = BookingFactory(start_time=local_time(days=2, hour=10))
 
@@ -175,7 +179,9 @@ class TestMoveToRoom:
 class TestDayView:
     def test_each_room_shows_its_bookings_of_the_day_side_by_side(self, admin_client):
         spin, yoga, empty = RoomFactory(name="Spin Room"), RoomFactory(name="Yoga Loft"), RoomFactory(name="Annex")
-        group_class = GroupClassFactory(name="Spin Express", booking__room=spin)
+        group_class = GroupClassFactory(
+            name="Spin Express", booking__room=spin, booking__start_time=local_time(days=1, hour=10)
+        )
         event = BookingFactory(room=yoga, title="Open day", start_time=local_time(days=1, hour=14))
         BookingFactory(room=yoga, title="Gone", status=Booking.Status.CANCELLED, start_time=local_time(days=1, hour=16))
         BookingFactory(room=yoga, title="Another day", start_time=local_time(days=2, hour=14))
@@ -402,9 +408,7 @@ class TestClassAdmin:
         message = said("class_capacity_above_room", room="PT Suite", room_capacity=4, capacity=12)
         assert response.context["adminform"].form.errors["capacity"] == [message]
 
-    def test_rescheduling_emails_the_registered_members(
-        self, admin_client, mailoutbox
-    ):
+    def test_rescheduling_emails_the_registered_members(self, admin_client, mailoutbox):
         window = TrainerAvailabilityFactory()
         registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
         ClassRegistrationFactory(group_class=registration.group_class, status=ClassRegistration.Status.CANCELLED)

@@ -283,9 +283,10 @@ def trainer_classes(*, trainer: Trainer) -> QuerySet[GroupClass]:
 
 
 def class_roll_call(*, group_class: GroupClass) -> list[ClassRegistration]:
-    """The members holding a seat in the class (registered or attended), by name; one query."""
+    """The members who took a seat in the class (registered, attended or not come; an offer not accepted is not
+    one), by name; one query."""
     return list(
-        ClassRegistration.objects.filter(group_class=group_class, status__in=ClassRegistration.SEATED)
+        ClassRegistration.objects.filter(group_class=group_class, status__in=ClassRegistration.TAKEN)
         .select_related("member__user")
         .order_by("member__user__last_name", "member__user__first_name", "id")
     )

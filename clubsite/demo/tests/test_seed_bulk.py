@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Max, Q
 
-from billing.models import Invoice
+from billing.models import Invoice, Membership, MembershipPlan
 from clubsite.demo.bulk import BASE
 from members.models import HealthMetric, Member
 from members.tests.factories import HealthMetricFactory
@@ -34,6 +34,17 @@ def test_seed_bulk_loads_the_base_club_and_leaves_the_rules_in_force():
     assert Invoice.objects.count() == BASE["members"] * BASE["invoice_months"]
     assert set(Invoice.objects.values_list("status", flat=True)) == {s for s, _ in Invoice.Status.choices}
     assert "Loaded" in out.getvalue()
+    # Every member is on one of the plans with terms; some gave notice, ending after the plan's month of it.
+    plans = MembershipPlan.objects.filter(memberships__isnull=False).distinct()
+    assert {(p.name, p.classes, p.minimum_term_months, p.notice_months) for p in plans} == {
+        ("Off-Peak Gym", "none", 0, 1),
+        ("Classes 8", "allowance", 3, 1),
+        ("Unlimited", "unlimited", 12, 1),
+    }
+    assert Membership.objects.count() == BASE["members"]
+    noticed = Membership.objects.filter(cancelled_on__isnull=False)
+    assert noticed.count() == BASE["members"] // 25
+    assert not noticed.filter(ended_on__isnull=True).exists()
     # The triggers set aside for the load are back, and what they maintain is right.
     assert _trigger_enabled("members_member_track_last_metric")
     assert _trigger_enabled("operations_classregistration_capacity")
