@@ -152,6 +152,8 @@ class MemberAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, adm
         ("billing", "invoice", "Invoices", "member__id__exact"),
         ("billing", "payment", "Payments", "invoice__member__id__exact"),
         ("billing", "membership", "Memberships", "member__id__exact"),
+        ("billing", "membershipfreeze", "Freezes", "membership__member__id__exact"),
+        ("billing", "creditpack", "Class packs", "member__id__exact"),
         ("operations", "classregistration", "Classes", "member__id__exact"),
         ("operations", "personaltrainingsession", "PT sessions", "member__id__exact"),
         ("members", "healthmetric", "Metrics", "member__id__exact"),

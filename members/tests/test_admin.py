@@ -328,7 +328,16 @@ class TestMemberLists:
         page = admin_client.get(reverse("admin:members_member_change", args=[ann.pk]))
 
         links = dict((label, address) for label, address in page.context["member_lists"])
-        assert list(links) == ["Invoices", "Payments", "Memberships", "Classes", "PT sessions", "Metrics"]
+        assert list(links) == [
+            "Invoices",
+            "Payments",
+            "Memberships",
+            "Freezes",
+            "Class packs",
+            "Classes",
+            "PT sessions",
+            "Metrics",
+        ]
         for address in links.values():
             assert address.replace("&", "&amp;") in page.content.decode()
             assert admin_client.get(address).status_code == 200
@@ -346,6 +355,8 @@ class TestMemberLists:
         page = client.get(reverse("admin:members_member_change", args=[member.pk]))
 
         labels = [label for label, _address in page.context["member_lists"]]
-        # The front desk takes payments and bookings; memberships are the billing staff's.
-        assert "Memberships" not in labels
-        assert {"Payments", "Classes", "PT sessions"} <= set(labels)
+        # The front desk takes payments and bookings, looks at memberships, freezes them and sells packs; the
+        # maintenance staff see none of it.
+        assert {"Payments", "Memberships", "Freezes", "Class packs", "Classes", "PT sessions"} <= set(labels)
+        sign_in_as(client, AdminStaff.Role.MAINTENANCE)
+        assert client.get(reverse("admin:members_member_change", args=[member.pk])).status_code == 403
