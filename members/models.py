@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Func, Q, Value
+from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
 WEIGHT_RANGE = (Decimal("20"), Decimal("400"))
 HEART_RATE_RANGE = (25, 250)
 BODY_FAT_RANGE = (Decimal("2"), Decimal("75"))
+
+#: Random bytes in a member card's code: 12 bytes are 16 URL-safe characters, far too many to guess.
+CARD_CODE_BYTES = 12
+#: Digits of a member number as staff read and type it (000123); longer numbers simply run on.
+NUMBER_DIGITS = 6
+
+
+def new_card_code() -> str:
+    """A fresh, unguessable code for a member card's QR (what the desk's scanner types)."""
+    return secrets.token_urlsafe(CARD_CODE_BYTES)
+
+
+#: The database's own random code for a member row inserted outside Django (the bulk seed's COPY-style inserts):
+#: a version 4 UUID's 122 random bits as 32 hex digits.
+DATABASE_CARD_CODE = Replace(Cast(Func(function="gen_random_uuid"), CharField()), Value("-"), Value(""))
 
 
 class Member(models.Model):
@@ -41,6 +58,11 @@ class Member(models.Model):
         db_default=True,
         help_text="Mail a reminder before each personal training session.",
     )
+    # What the member card's QR holds: random, not the id, so a card cannot be made up from a member number;
+    # a new one (members.services.member_card_rotate) makes a lost phone's card useless.
+    card_code = models.CharField(
+        max_length=32, unique=True, default=new_card_code, db_default=DATABASE_CARD_CODE, editable=False
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -51,6 +73,11 @@ class Member(models.Model):
     @property
     def full_name(self) -> str:
         return self.user.get_full_name()
+
+    @property
+    def number(self) -> str:
+        """The member number staff read out and type at the desk: the id, zero-padded (000123)."""
+        return f"{self.pk:0{NUMBER_DIGITS}d}" if self.pk is not None else ""
 
 
 class FitnessGoal(models.Model):
@@ -123,9 +150,7 @@ class HealthMetric(models.Model):
 class LatestHealthMetric(models.Model):
     """One row per member: their most recent metric. Read-only, over the members_latest_metric view."""
 
-    member = models.OneToOneField(
-        Member, on_delete=models.DO_NOTHING, primary_key=True, related_name="latest_metric"
-    )
+    member = models.OneToOneField(Member, on_delete=models.DO_NOTHING, primary_key=True, related_name="latest_metric")
     metric = models.ForeignKey(HealthMetric, on_delete=models.DO_NOTHING, related_name="+")
     weight = models.DecimalField(max_digits=5, decimal_places=1, null=True)
     heart_rate = models.PositiveSmallIntegerField(null=True)

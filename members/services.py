@@ -25,7 +25,7 @@ from .errors import (
     UNIT_MAX_LENGTH,
     MemberError,
 )
-from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, FitnessGoal, HealthMetric, Member
+from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, FitnessGoal, HealthMetric, Member, new_card_code
 
 _PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
 
@@ -93,6 +93,17 @@ def member_set_reminders(*, member: Member, classes: bool, pt_sessions: bool) ->
         locked = _lock_member(member)
         locked.remind_classes, locked.remind_pt_sessions = bool(classes), bool(pt_sessions)
         locked.save(update_fields=["remind_classes", "remind_pt_sessions"])
+    return locked
+
+
+def member_card_rotate(*, member: Member) -> Member:
+    """Give the member a new card code (a lost or shared phone): the old card's QR finds nobody any more."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        locked.card_code = new_card_code()
+        # A clash with another member's code (one in 2**96) is the unique constraint's: a conflict, nothing saved.
+        with constraint_errors({}, MemberError):
+            locked.save(update_fields=["card_code"])
     return locked
 
 

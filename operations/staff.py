@@ -12,8 +12,8 @@ from .models import AdminStaff
 
 Role = AdminStaff.Role
 
-# The group each role puts its holder in. The latest roles migration (operations/migrations/
-# 0006_staff_roles_jobs_and_webhooks.py) holds a copy of these tables (migrations never import app code); a
+# The group each role puts its holder in. The latest roles migration (clubsite/frontdesk/migrations/
+# 0002_staff_roles_front_desk.py) holds a copy of these tables (migrations never import app code); a
 # test keeps the two the same.
 ROLE_GROUPS: dict[str, str] = {
     Role.MANAGER: "Manager",
@@ -22,9 +22,19 @@ ROLE_GROUPS: dict[str, str] = {
     Role.BILLING: "Billing",
 }
 
-# The apps a manager runs completely ("everything"): the club's, its job queue (failed jobs, retries) and its
-# webhooks.
-MANAGER_APPS = ("accounts", "members", "trainers", "operations", "billing", "jobs", "procrastinate", "webhooks")
+# The apps a manager runs completely ("everything"): the club's, its job queue (failed jobs, retries), its
+# webhooks and the front desk (visits, staff notes).
+MANAGER_APPS = (
+    "accounts",
+    "members",
+    "trainers",
+    "operations",
+    "billing",
+    "jobs",
+    "procrastinate",
+    "webhooks",
+    "frontdesk",
+)
 
 EDIT = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
@@ -32,6 +42,7 @@ VIEW = ("view",)
 
 # "app_label.model" -> actions. What a role may only look at are the records its own work refers to:
 # the front desk registers members for classes and takes payments against invoices, billing bills members.
+# The front desk checks members in (visits: never changed afterwards) and keeps staff notes about them.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.FRONT_DESK: {
         "members.member": EDIT,
@@ -43,6 +54,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "operations.groupclass": VIEW,
         "billing.payment": ("view", "add"),
         "billing.invoice": VIEW,
+        # At the desk: a member's membership and its freezes, the packs on sale and those bought.
+        "billing.membership": VIEW,
+        "billing.membershipfreeze": EDIT,
+        "billing.classpack": VIEW,
+        "billing.creditpack": ("view", "add"),
+        "billing.classcover": VIEW,
+        "frontdesk.visit": ("view", "add"),
+        "frontdesk.staffnote": ("view", "add"),
     },
     Role.MAINTENANCE: {
         "operations.room": EDIT,
@@ -56,6 +75,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "billing.invoiceline": ALL,
         "billing.payment": ("view", "add"),
         "billing.billingrun": VIEW,
+        "billing.membershipfreeze": EDIT,
+        "billing.classpack": ALL,
+        "billing.creditpack": EDIT,
+        "billing.classcover": VIEW,
         "members.member": VIEW,
     },
 }

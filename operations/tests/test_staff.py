@@ -24,9 +24,9 @@ def said(code: str, **params) -> str:
 pytestmark = pytest.mark.django_db
 
 Role = AdminStaff.Role
-# The latest migration that sets the role groups' permissions.
-ROLES_MIGRATION = "0006_staff_roles_jobs_and_webhooks"
-migration = importlib.import_module(f"operations.migrations.{ROLES_MIGRATION}")
+# The latest migration that sets the role groups' permissions (the front desk's, which came last).
+ROLES_MIGRATION = ("frontdesk", "0002_staff_roles_front_desk")
+migration = importlib.import_module(f"clubsite.frontdesk.migrations.{ROLES_MIGRATION[1]}")
 first_migration = importlib.import_module("operations.migrations.0003_staff_role_groups")
 
 
@@ -145,6 +145,13 @@ class TestRoleGroups:
             "operations.view_groupclass",
             "billing.view_payment", "billing.add_payment",
             "billing.view_invoice",
+            "billing.view_membership",
+            "billing.view_membershipfreeze", "billing.add_membershipfreeze", "billing.change_membershipfreeze",
+            "billing.view_classpack",
+            "billing.view_creditpack", "billing.add_creditpack",
+            "billing.view_classcover",
+            "frontdesk.view_visit", "frontdesk.add_visit",
+            "frontdesk.view_staffnote", "frontdesk.add_staffnote",
         }  # fmt: skip
         assert codenames("Billing") == {
             *(f"billing.{action}_{model}" for model in ("membershipplan", "invoiceline")
@@ -153,6 +160,10 @@ class TestRoleGroups:
               for action in ("view", "add", "change")),
             "billing.view_payment", "billing.add_payment",
             "billing.view_billingrun",
+            *(f"billing.{action}_{model}" for model in ("membershipfreeze", "creditpack")
+              for action in ("view", "add", "change")),
+            *(f"billing.{action}_classpack" for action in ("view", "add", "change", "delete")),
+            "billing.view_classcover",
             "members.view_member",
         }  # fmt: skip
 
@@ -162,6 +173,7 @@ class TestRoleGroups:
             content_type__app_label__in=[
                 *("accounts", "members", "trainers", "operations", "billing"),
                 *("jobs", "procrastinate", "webhooks"),  # the queue's failed jobs and the webhooks
+                "frontdesk",  # visits and staff notes
             ]
         )
 
@@ -187,7 +199,7 @@ class TestMigration:
         assert migration.ROLE_PERMISSIONS == {str(role): table for role, table in staff.ROLE_PERMISSIONS.items()}
 
     def test_the_migration_creates_the_groups_and_its_reverse_removes_them(self):
-        historical = MigrationExecutor(connection).loader.project_state(("operations", ROLES_MIGRATION)).apps
+        historical = MigrationExecutor(connection).loader.project_state(ROLES_MIGRATION).apps
         first_migration.remove_role_groups(historical, None)
         assert not Group.objects.filter(name__in=staff.ROLE_GROUPS.values()).exists()
 

@@ -7,6 +7,7 @@ from django import template
 from billing.models import VIEW_RUNS
 from clubsite.backoffice.dashboard import staff_dashboard as dashboard_for
 from clubsite.core.clock import club_today
+from clubsite.frontdesk.models import VIEW_VISITS
 
 register = template.Library()
 
@@ -22,6 +23,7 @@ def staff_dashboard(context: template.Context) -> dict[str, Any]:
             maintenance=user.has_perm("operations.view_maintenancerecord"),
             invoices=user.has_perm("billing.view_invoice"),
             revenue=user.has_perm("billing.change_invoice") and user.has_perm("billing.view_payment"),
+            visits=user.has_perm(VIEW_VISITS),
         ),
         "can_view_bookings": user.has_perm("operations.view_booking"),
         "can_view_runs": user.has_perm(VIEW_RUNS),
