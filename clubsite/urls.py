@@ -16,12 +16,14 @@ admin.site.index_title = "Today at the club"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("plans/", views.PlansView.as_view(), name="plans"),
     path("accounts/", include("clubsite.accounts.urls")),
     path("member/", include("members.portal.urls")),
     path("trainer/", include("trainers.portal.urls")),
     path("mail/", include("clubsite.notifications.urls")),
     path("calendar/", include("clubsite.calendars.urls")),
     path("admin/billing-runs/", include("clubsite.backoffice.urls")),
+    path("admin/desk/", include("clubsite.frontdesk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", api_views.docs, name="api-docs"),

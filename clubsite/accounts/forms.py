@@ -1,8 +1,9 @@
-"""Account forms: sign-in by email, and sign-up as a member with a password typed twice."""
+"""Account forms: sign-in by email, and sign-up as a member with a password typed twice and, if they like, a plan."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 
+from billing.models import MembershipPlan
 from clubsite.widgets import NativeDateInput
 from members.models import Member
 
@@ -17,7 +18,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class SignUpForm(SetPasswordMixin, forms.Form):
     """What a new member types. The password is checked by the project's validators; the rest by the
-    member_create service (email free regardless of case, age, phone), whose refusal the view shows."""
+    member_sign_up service (email free regardless of case, age, phone, a plan on offer), whose refusal the view
+    shows."""
 
     first_name = forms.CharField(
         label="First name", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
@@ -27,9 +29,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
     )
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput({"autocomplete": "email"}))
     password1, password2 = SetPasswordMixin.create_password_fields(label2="Password again")
-    date_of_birth = forms.DateField(
-        label="Date of birth", widget=NativeDateInput({"autocomplete": "bday"})
-    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=NativeDateInput({"autocomplete": "bday"}))
     gender = forms.ChoiceField(label="Gender", choices=Member.Gender.choices, initial=Member.Gender.UNDISCLOSED)
     phone = forms.CharField(
         label="Phone",
@@ -37,6 +37,14 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         max_length=32,
         widget=forms.TextInput({"type": "tel", "autocomplete": "tel"}),
         help_text="Optional. Digits, spaces, +, - and parentheses.",
+    )
+    plan = forms.ModelChoiceField(
+        label="Membership plan",
+        queryset=MembershipPlan.objects.filter(is_active=True).order_by("monthly_fee", "name"),
+        required=False,
+        empty_label="Decide later",
+        widget=forms.RadioSelect,
+        help_text="Your first invoice is the joining fee and the rest of this month; you can also choose later.",
     )
 
     def clean(self):
@@ -62,6 +70,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
             "date_of_birth": data["date_of_birth"],
             "gender": data["gender"],
             "phone": data["phone"],
+            "plan": data["plan"],
         }
 
 

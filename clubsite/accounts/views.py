@@ -1,7 +1,6 @@
 """Account pages: where a person lands after signing in, signing up as a member, passwords, and personal access
 tokens."""
 
-
 import uuid
 from typing import Any
 
@@ -18,12 +17,13 @@ from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView
 
-from clubsite.core.clock import day_bounds
+from billing.services import member_sign_up
+from clubsite.core.clock import club_today, day_bounds
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
 from clubsite.notifications.accounts import PASSWORD_RESET
 from clubsite.notifications.tasks import queue_notice
-from members.services import member_create
+from members.portal.plans import first_invoice, first_invoice_words
 
 from .forms import AccessTokenCreateForm, SignUpForm
 from .models import AccessToken
@@ -32,6 +32,7 @@ from .services import token_create, token_revoke
 
 NO_ROLE = "Your account has no member, trainer or staff profile yet; please ask at the front desk."
 WELCOME = "Welcome to the club, {name}! Your account is ready."
+WELCOME_WITH_PLAN = "Welcome to the club, {name}! Here is your first invoice: {holds}."
 PASSWORD_CHANGED = "Your password has been changed."
 TOKEN_REVOKED = "Token “{name}” revoked: apps using it are refused from now on."
 
@@ -51,7 +52,8 @@ def landing(request):
 
 
 class SignUpView(FormView):
-    """A new member signs up; once their account exists they are signed in and on their dashboard."""
+    """A new member signs up, with a plan (``?plan=<id>`` chooses it) or deciding later. Once their account exists
+    they are signed in: on their first invoice when they chose a plan, else on their dashboard."""
 
     template_name = "accounts/signup.html"
     form_class = SignUpForm
@@ -61,15 +63,38 @@ class SignUpView(FormView):
             return redirect("accounts:landing")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self):
+        chosen = self.request.GET.get("plan", "")
+        return {"plan": int(chosen)} if chosen.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        today = club_today()
+        chosen = str(form["plan"].value() or "")
+        # Each plan's card shows what its first invoice would hold, so nobody confirms without knowing.
+        context["plan_choices"] = [
+            (first_invoice(plan, today), str(plan.pk) == chosen) for plan in form.fields["plan"].queryset
+        ]
+        # A plan no longer offered (an old link) leaves "Decide later" chosen.
+        context["plan_chosen"] = any(checked for _first, checked in context["plan_choices"])
+        return context
+
     def form_valid(self, form):
         try:
-            member = member_create(**form.service_arguments())
+            signed_up = member_sign_up(**form.service_arguments())
         except ClubError as error:
             add_club_error(form, error)
             return self.form_invalid(form)
+        member, joined = signed_up.member, signed_up.joined
         login(self.request, member.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, WELCOME.format(name=member.user.first_name))
-        return redirect("members:dashboard")
+        name = member.user.first_name
+        if joined is None:
+            messages.success(self.request, WELCOME.format(name=name))
+            return redirect("members:dashboard")
+        holds = first_invoice_words(first_invoice(joined.membership.plan, joined.membership.started_on))
+        messages.success(self.request, WELCOME_WITH_PLAN.format(name=name, holds=holds))
+        return redirect("members:invoice-detail", joined.invoice.pk)
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

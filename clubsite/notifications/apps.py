@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from clubsite.core.events import happened
 
-        from . import accounts, billing  # noqa: F401 (register their notices; billing connects its receiver)
+        # Register their notices; billing and memberships connect their receivers.
+        from . import accounts, billing, memberships  # noqa: F401
         from .receivers import on_event
 
         happened.connect(on_event, dispatch_uid="notifications.on_event")

@@ -6,12 +6,8 @@ from members.models import Member
 
 
 class ReminderForm(forms.Form):
-    remind_classes = forms.BooleanField(
-        label="Remind me before each class I have a place in", required=False
-    )
-    remind_pt_sessions = forms.BooleanField(
-        label="Remind me before each personal training session", required=False
-    )
+    remind_classes = forms.BooleanField(label="Remind me before each class I have a place in", required=False)
+    remind_pt_sessions = forms.BooleanField(label="Remind me before each personal training session", required=False)
 
     @staticmethod
     def initial_for(member: Member) -> dict[str, bool]:

@@ -12,11 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from billing.models import ClassCover, InvoiceLine
+from clubsite.core.clock import club_time
+from members.templatetags.member_tags import money
 from operations.describe import describe_span
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
-from operations.selectors import waitlist_position
+from operations.selectors import class_cutoff_hours, waitlist_position
 
 from .mail import Mail, site_url
 
@@ -136,18 +139,70 @@ def registration_promoted(registration_id: int) -> Mail | None:
     )
 
 
-@notice("registration_cancelled")
-def registration_cancelled(registration_id: int) -> Mail | None:
-    registration = _registration(registration_id)
-    if registration is None or registration.status != ClassRegistration.Status.CANCELLED:
-        return None
+def _place_cancelled(registration: ClassRegistration, paragraphs: list[str]) -> Mail:
     group_class = registration.group_class
     return _to_member(
         registration,
         subject=f"Your place in {group_class.name} is cancelled",
         lead=f"You no longer have a place in {group_class.name}.",
         details=_class_details(group_class.booking),
+        paragraphs=paragraphs,
         action=("Book another class", site_url(reverse("members:timetable"))),
+    )
+
+
+def _cancelled_registration(registration_id: int) -> ClassRegistration | None:
+    registration = _registration(registration_id)
+    if registration is None or registration.status != ClassRegistration.Status.CANCELLED:
+        return None
+    return registration
+
+
+@notice("registration_cancelled")
+def registration_cancelled(registration_id: int) -> Mail | None:
+    registration = _cancelled_registration(registration_id)
+    return None if registration is None else _place_cancelled(registration, [])
+
+
+@notice("registration_cancelled_late")
+def registration_cancelled_late(registration_id: int) -> Mail | None:
+    """A seat given up inside the cut-off: the mail says what it cost, as the bill and the packs now show it."""
+    registration = _cancelled_registration(registration_id)
+    if registration is None:
+        return None
+    late = f"You gave the place up less than {class_cutoff_hours()} hours before the class"
+    fee = (
+        InvoiceLine.objects.filter(kind=InvoiceLine.Kind.FEE, class_registration=registration, voided=False)
+        .values_list("unit_price", flat=True)
+        .first()
+    )
+    if ClassCover.objects.filter(registration=registration, kind=ClassCover.Kind.CREDIT).exists():
+        cost = f"{late}, so the class credit that paid for it is not given back."
+    elif fee is not None:
+        cost = f"{late}, so the {money(fee)} late-cancel fee is added to this month's bill."
+    else:
+        cost = f"{late}."
+    return _place_cancelled(registration, [cost])
+
+
+@notice("seat_offered")
+def seat_offered(registration_id: int) -> Mail | None:
+    """Sent only while the offer stands: accepted, declined or passed on by the time the worker sends, no mail."""
+    registration = _registration(registration_id)
+    if registration is None or registration.status != ClassRegistration.Status.OFFERED:
+        return None
+    expires_at = registration.offer_expires_at
+    if expires_at is None or expires_at <= timezone.now():
+        return None
+    group_class = registration.group_class
+    by = dateformat.format(club_time(expires_at), "D j M H:i")
+    return _to_member(
+        registration,
+        subject=f"A seat in {group_class.name} is offered to you",
+        lead=f"A seat came free in {group_class.name}, and it is offered to you: accept it by {by}.",
+        details=[*_class_details(group_class.booking), ("Accept by", by)],
+        paragraphs=["If you do not accept it in time, it passes to the next person on the waitlist."],
+        action=("Accept on your dashboard", site_url(reverse("members:dashboard"))),
     )
 
 

@@ -20,8 +20,11 @@ def on_event(sender: object, event: Event, **kwargs: Any) -> None:
     elif name == "registration.promoted":
         queue_notice("registration_promoted", pk)
     elif name == "registration.cancelled" and data.get("cause") == Cause.PLACE_GIVEN_UP:
-        # A whole class cancelled says so in its own mail (class.cancelled), not once per place.
-        queue_notice("registration_cancelled", pk)
+        # A whole class cancelled says so in its own mail (class.cancelled), not once per place; a late one says
+        # what it cost.
+        queue_notice("registration_cancelled_late" if data.get("late") else "registration_cancelled", pk)
+    elif name == "registration.offered":
+        queue_notice("seat_offered", pk)
     elif name == "class.moved":
         queue_notices("class_moved", ((pk, f"{pk}:{event.id}") for pk in _ids(data["registration_ids"])))
     elif name == "class.cancelled":

@@ -162,3 +162,26 @@ class PTBookForm(PTSessionForm):
         widget=forms.Textarea({"rows": 3}),
         help_text="Optional: what you would like to work on.",
     )
+
+
+class FreezeForm(forms.Form):
+    """The days a member puts their membership on hold; ``membership_freeze`` decides whether they may."""
+
+    starts_on = forms.DateField(label="First frozen day", widget=NativeDateInput())
+    ends_on = forms.DateField(
+        label="Last frozen day", widget=NativeDateInput(), help_text="Your membership runs again the day after."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=200,
+        help_text="Optional: travel, injury…",
+    )
+
+
+class FreezeEndForm(forms.Form):
+    """The day a frozen member comes back; ``membership_freeze_end`` checks it lies within the freeze."""
+
+    back_on = forms.DateField(
+        label="Back on", widget=NativeDateInput(), help_text="The first day your membership runs (and is billed) again."
+    )

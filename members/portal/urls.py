@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .views import card
 
 app_name = "members"
 
@@ -23,10 +24,26 @@ urlpatterns = [
         views.RegistrationCancelView.as_view(),
         name="registration-cancel",
     ),
+    path("classes/registrations/<int:pk>/accept/", views.OfferAcceptView.as_view(), name="offer-accept"),
+    path("classes/registrations/<int:pk>/decline/", views.OfferDeclineView.as_view(), name="offer-decline"),
     path("training/", views.TrainingView.as_view(), name="training"),
     path("training/trainers/<int:pk>/", views.SessionBookView.as_view(), name="pt-book"),
     path("training/sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="pt-reschedule"),
     path("training/sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="pt-cancel"),
     path("invoices/", views.InvoiceListView.as_view(), name="invoices"),
     path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("membership/", views.MembershipView.as_view(), name="membership"),
+    path("membership/join/<int:plan>/", views.MembershipJoinView.as_view(), name="membership-join"),
+    path("membership/change/<int:plan>/", views.MembershipChangeView.as_view(), name="membership-change"),
+    path("membership/cancel/", views.MembershipCancelView.as_view(), name="membership-cancel"),
+    path(
+        "membership/cancel/withdraw/", views.MembershipCancelWithdrawView.as_view(), name="membership-cancel-withdraw"
+    ),
+    path("membership/freeze/", views.FreezeView.as_view(), name="membership-freeze"),
+    path("membership/freezes/<int:pk>/end/", views.FreezeEndView.as_view(), name="freeze-end"),
+    path("packs/", views.PacksView.as_view(), name="packs"),
+    path("packs/<int:pk>/buy/", views.PackBuyView.as_view(), name="pack-buy"),
+    path("card/", card.CardView.as_view(), name="card"),
+    path("card/sw.js", card.card_worker, name="card-worker"),
+    path("card/new-code/", card.CardRotateView.as_view(), name="card-rotate"),
 ]

@@ -124,9 +124,7 @@ def test_the_dashboard_selector_costs_six_queries_whatever_the_history(member, d
 
 
 @pytest.mark.django_db
-def test_the_invoice_page_costs_the_same_with_more_lines_and_payments(
-    member_client, member, django_assert_num_queries
-):
+def test_the_invoice_page_costs_the_same_with_more_lines_and_payments(member_client, member, django_assert_num_queries):
     grow(member, 1)
     invoice = member.invoices.get()
     url = reverse("members:invoice-detail", args=[invoice.pk])

@@ -144,7 +144,10 @@ def test_a_member_registers_for_a_class_with_seats(member_client, member):
     registration = ClassRegistration.objects.get(member=member, group_class=group_class)
     assert registration.status == ClassRegistration.Status.REGISTERED
     assert response.redirect_chain[-1][0] == reverse("members:timetable")
-    assert messages_of(response) == [f"You have a place in {scheduling.describe_booking(group_class.booking)}."]
+    # No plan and no credits: the seat is a drop-in, billed at the class's price.
+    assert messages_of(response) == [
+        f"You have a place in {scheduling.describe_booking(group_class.booking)}. Drop-in: £8.00 on your next bill."
+    ]
 
 
 @pytest.mark.django_db
@@ -260,9 +263,7 @@ def test_next_may_not_leave_the_site(member_client):
 
 
 @pytest.mark.django_db
-def test_cancelling_gives_the_seat_to_the_first_on_the_waitlist_who_gets_an_email(
-    member_client, member
-):
+def test_cancelling_gives_the_seat_to_the_first_on_the_waitlist_who_gets_an_email(member_client, member):
     group_class = _class("Spin", capacity=1)
     mine = ClassRegistrationFactory(member=member, group_class=group_class)
     first = ClassRegistrationFactory(

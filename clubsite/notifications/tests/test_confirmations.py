@@ -202,4 +202,3 @@ def test_a_mail_server_that_is_down_keeps_the_mail_for_a_retry(member):
 
     assert sent() == [(member.user.email, "You are booked into Spin")]
     assert JobReceipt.objects.filter(key=str(registration.pk)).count() == 1
-

@@ -1,24 +1,45 @@
 """The member portal's pages: each module holds the pages of one part of it."""
 
-from .classes import ClassRegisterView, RegistrationCancelView, TimetableView
+from .classes import ClassRegisterView, OfferAcceptView, OfferDeclineView, RegistrationCancelView, TimetableView
 from .dashboard import DashboardView
 from .goals import GoalCreateView, GoalDeactivateView, GoalListView, GoalUpdateView
 from .invoices import InvoiceDetailView, InvoiceListView
+from .membership import (
+    FreezeEndView,
+    FreezeView,
+    MembershipCancelView,
+    MembershipCancelWithdrawView,
+    MembershipChangeView,
+    MembershipJoinView,
+    MembershipView,
+)
 from .metrics import MetricCreateView, MetricHistoryView
+from .packs import PackBuyView, PacksView
 from .profile import ProfileView, RemindersView
 from .training import SessionBookView, SessionCancelView, SessionRescheduleView, TrainingView
 
 __all__ = [
     "ClassRegisterView",
     "DashboardView",
+    "FreezeEndView",
+    "FreezeView",
     "GoalCreateView",
     "GoalDeactivateView",
     "GoalListView",
     "GoalUpdateView",
     "InvoiceDetailView",
     "InvoiceListView",
+    "MembershipCancelView",
+    "MembershipCancelWithdrawView",
+    "MembershipChangeView",
+    "MembershipJoinView",
+    "MembershipView",
     "MetricCreateView",
     "MetricHistoryView",
+    "OfferAcceptView",
+    "OfferDeclineView",
+    "PackBuyView",
+    "PacksView",
     "ProfileView",
     "RemindersView",
     "RegistrationCancelView",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
@@ -13,6 +15,7 @@ from django.views.generic import FormView
 from billing.services import Settlement
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
+from members.templatetags.member_tags import money
 from operations.events import Cancelled
 
 from ..mixins import MemberRequiredMixin
@@ -43,10 +46,42 @@ SETTLEMENT_NOTES = {
 }
 
 
+CREDIT_RETURNED = " Your class credit is given back."
+CREDIT_KEPT = " It was late, so the class credit that paid for it is not given back."
+FEE_CHARGED = " It was late, so the {fee} late-cancel fee is added to this month's bill."
+
+
 def settlement_note(outcome: Cancelled[Any]) -> str:
-    """What cancelling did to the member's bill, in their words ("" when nothing had been billed)."""
+    """What cancelling did to the member's bill and credits, in their words ("" when nothing changed)."""
     settlement = outcome.effect(Settlement)
-    return SETTLEMENT_NOTES[settlement.outcome if settlement is not None else "nothing"]
+    if settlement is None:
+        return ""
+    note = SETTLEMENT_NOTES[settlement.outcome]
+    if settlement.credits_returned:
+        note += CREDIT_RETURNED
+    if settlement.credits_kept:
+        note += CREDIT_KEPT
+    if settlement.fees_charged:
+        note += FEE_CHARGED.format(fee=money(settings.CLUB_CLASS_LATE_CANCEL_FEE))
+    return note
+
+
+class _DryRun(Exception):
+    """Raised inside a transaction only to roll back a service that was run to see whether it would refuse."""
+
+
+def refusal_of(call: Callable[[], object]) -> None:
+    """Run ``call`` (a service) and roll back whatever it wrote: its refusal, if any, is raised as it would be.
+
+    A preview asks the service itself rather than repeating its rules; services write only rows and queue jobs in
+    their transaction (no mail, no calls out), so rolling back undoes everything.
+    """
+    try:
+        with transaction.atomic():
+            call()
+            raise _DryRun
+    except _DryRun:
+        return
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

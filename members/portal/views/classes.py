@@ -1,27 +1,72 @@
-"""Group classes for a member: the timetable, registering (or joining the waitlist) and cancelling."""
+"""Group classes for a member: the timetable, registering (or joining the waitlist), seats offered from the
+waitlist, and cancelling."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 
+from billing.models import ClassCover
+from billing.selectors import class_cancellation_cost, credits_left
+from clubsite.core.clock import club_today
+from clubsite.core.errors import ClubError
 from clubsite.pagination import paginate
+from members.models import Member
 from members.portal.filters import TimetableFilter
 from members.portal.forms import ConfirmForm
 from members.portal.selectors import TIMETABLE_DAYS, class_with_seats, member_class_registrations
+from members.templatetags.member_tags import money
 from operations.models import Booking, ClassRegistration, GroupClass
-from operations.selectors import class_timetable, timetable_rows, waitlist_position
-from operations.services import class_register, class_registration_cancel, describe_booking
+from operations.selectors import (
+    class_booking_open,
+    class_booking_opens_at,
+    class_cutoff_hours,
+    class_timetable,
+    timetable_rows,
+    waitlist_position,
+)
+from operations.services import (
+    class_offer_accept,
+    class_offer_decline,
+    class_register,
+    class_registration_cancel,
+    describe_booking,
+)
 
 from ..mixins import MemberRequiredMixin
 from .base import ServiceFormView, safe_next, settlement_note
+
+
+def opens_at(group_class: GroupClass) -> datetime.datetime | None:
+    """When the class opens for booking, while it is not open yet (None once it is)."""
+    start = group_class.booking.start_time
+    return None if class_booking_open(start) else class_booking_opens_at(start)
+
+
+def cover_note(registration: ClassRegistration, group_class: GroupClass, member: Member) -> str:
+    """How the seat just taken is paid for, as the member reads it after registering."""
+    if registration.status != ClassRegistration.Status.REGISTERED:
+        return ""
+    try:
+        cover = registration.cover
+    except ObjectDoesNotExist:  # a seat taken before seats were paid for (none since billing records covers)
+        return ""
+    if cover.kind == ClassCover.Kind.PLAN:
+        return " Included in your plan."
+    if cover.kind == ClassCover.Kind.CREDIT:
+        return f" Paid with a class credit: {credits_left(member=member, day=club_today())} left."
+    if group_class.price > 0:
+        return f" Drop-in: {money(group_class.price)} on your next bill."
+    return ""
 
 
 class TimetableView(MemberRequiredMixin, TemplateView):
@@ -40,6 +85,7 @@ class TimetableView(MemberRequiredMixin, TemplateView):
         mine = member_class_registrations(member=self.member, class_ids=[group_class.pk for group_class in page])
         for group_class in page:
             group_class.my_registration = mine.get(group_class.pk)
+            group_class.opens_at = opens_at(group_class)
         context.update(
             filter=filterset,
             page_obj=page,
@@ -67,6 +113,7 @@ class ClassRegisterView(ServiceFormView):
             group_class=group_class,
             registration=member_class_registrations(member=self.member, class_ids=[group_class.pk]).get(group_class.pk),
             started=group_class.booking.start_time <= timezone.now(),
+            opens_at=opens_at(group_class),
             cancelled=group_class.booking.status == Booking.Status.CANCELLED,
             next=safe_next(self.request, reverse("members:timetable")),
         )
@@ -82,7 +129,9 @@ class ClassRegisterView(ServiceFormView):
                 f"{what} is full: you are number {position} on the waitlist. We will email you if a place frees up.",
             )
         else:
-            messages.success(self.request, f"You have a place in {what}.")
+            messages.success(
+                self.request, f"You have a place in {what}.{cover_note(registration, self.group_class, self.member)}"
+            )
         return redirect(safe_next(self.request, reverse("members:timetable")))
 
 
@@ -93,26 +142,74 @@ class RegistrationCancelView(ServiceFormView):
     @cached_property
     def registration(self) -> ClassRegistration:
         own = ClassRegistration.objects.filter(member=self.member).select_related(
-            "group_class__booking__room", "group_class__booking__trainer__user"
+            "group_class__booking__room", "group_class__booking__trainer__user", "cover"
         )
         return get_object_or_404(own, pk=self.kwargs["pk"])
+
+    def late_warning(self) -> str:
+        """What giving the seat up now costs, when it is inside the cut-off (said before the member confirms)."""
+        cost = class_cancellation_cost(registration=self.registration)
+        if not cost.late:
+            return ""
+        late = f"Cancelling now is late (less than {class_cutoff_hours()} hours before the class)"
+        if cost.credit == "kept":
+            return f"{late}: your class credit will not be given back."
+        if cost.fee is not None:
+            return f"{late}: the {money(cost.fee)} late-cancel fee applies."
+        return f"{late}."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             registration=self.registration,
             group_class=self.registration.group_class,
+            late_warning=self.late_warning(),
             next=safe_next(self.request, reverse("members:dashboard")),
         )
         return context
 
     def perform(self, form):
         registration = self.registration
-        was_waitlisted = registration.status == ClassRegistration.Status.WAITLISTED
+        was = registration.status
         outcome = class_registration_cancel(registration=registration)
         what = describe_booking(registration.group_class.booking)
-        if was_waitlisted:
+        if was == ClassRegistration.Status.WAITLISTED:
             messages.success(self.request, f"You have left the waitlist of {what}.")
+        elif was == ClassRegistration.Status.OFFERED:
+            messages.success(self.request, f"You turned down the seat offered in {what}.")
         else:
             messages.success(self.request, f"Your place in {what} has been cancelled.{settlement_note(outcome)}")
         return redirect(safe_next(self.request, reverse("members:dashboard")))
+
+
+class OfferResponseView(MemberRequiredMixin, View):
+    """Accept or decline a seat offered from the waitlist (buttons on the dashboard and the timetable)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        own = ClassRegistration.objects.filter(member=self.member).select_related("group_class__booking")
+        registration = get_object_or_404(own, pk=pk)
+        what = describe_booking(registration.group_class.booking)
+        try:
+            self.respond(registration, what)
+        except ClubError as error:
+            messages.error(request, error.message)
+        return redirect(safe_next(request, reverse("members:dashboard")))
+
+    def respond(self, registration: ClassRegistration, what: str) -> None:
+        raise NotImplementedError
+
+
+class OfferAcceptView(OfferResponseView):
+    def respond(self, registration, what):
+        accepted = class_offer_accept(registration=registration)
+        messages.success(
+            self.request, f"The seat in {what} is yours.{cover_note(accepted, registration.group_class, self.member)}"
+        )
+
+
+class OfferDeclineView(OfferResponseView):
+    def respond(self, registration, what):
+        class_offer_decline(registration=registration)
+        messages.success(self.request, f"You turned down the seat in {what}; it goes to the next person waiting.")
