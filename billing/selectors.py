@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeAlias, TypedDict
 
+from django.conf import settings
 from django.db.models import (
     Case,
     DecimalField,
@@ -31,6 +32,7 @@ from django_stubs_ext import WithAnnotations
 from clubsite.core.clock import add_months, club_zone, day_bounds, month_end, month_start
 from members.models import Member
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
+from operations.selectors import cancellation_is_late, class_cutoff_hours
 
 from .models import (
     ZERO,
@@ -41,6 +43,7 @@ from .models import (
     InvoiceLine,
     Membership,
     MembershipFreeze,
+    MembershipPlan,
     Payment,
 )
 
@@ -427,6 +430,19 @@ def usable_credit_packs(*, member: Member, day: datetime.date) -> QuerySet[Credi
     )
 
 
+def credits_left_of(member_ref: OuterRef, *, day: datetime.date) -> Coalesce:
+    """The class credits the member ``member_ref`` names may still use on ``day``, as an expression (for a read
+    that wants it beside other counts in one query)."""
+    usable = (
+        CreditPack.objects.filter(member=member_ref, credits_left__gt=0, expires_on__gte=day)
+        .order_by()
+        .values("member")
+        .annotate(left=Sum("credits_left"))
+        .values("left")
+    )
+    return Coalesce(Subquery(usable), 0)
+
+
 def credits_left(*, member: Member, day: datetime.date) -> int:
     """How many class credits the member may still use for a class on ``day``; one query."""
     total = usable_credit_packs(member=member, day=day).aggregate(left=Coalesce(Sum("credits_left"), 0))["left"]
@@ -501,6 +517,27 @@ def plan_month_text(membership: Membership, charge: PlanMonthCharge) -> str:
     return f"{text} ({detail})"
 
 
+@dataclass(frozen=True)
+class JoiningLine:
+    """One line of the invoice joining a plan bills at once."""
+
+    kind: str
+    description: str
+    amount: Decimal
+
+
+def joining_lines(*, plan: MembershipPlan, today: datetime.date) -> list[JoiningLine]:
+    """What joining ``plan`` today bills at once: the joining fee (if any) and the rest of this month, prorated to
+    the day. ``membership_join`` writes these lines, and the pages show them before anyone joins. No query."""
+    membership = Membership(plan=plan, started_on=today)
+    charge = plan_month_charge(membership=membership, month=today, freezes=())
+    lines = []
+    if plan.joining_fee > 0:
+        lines.append(JoiningLine(InvoiceLine.Kind.JOINING, f"Joining fee — {plan.name}", plan.joining_fee))
+    lines.append(JoiningLine(InvoiceLine.Kind.PLAN_MONTH, plan_month_text(membership, charge), charge.amount))
+    return lines
+
+
 def cancellation_end(*, membership: Membership, today: datetime.date) -> datetime.date:
     """The last day of a membership whose member gives notice today: after the plan's notice period, and never
     before the minimum term ends (nor before today). The portal shows it before the member confirms."""
@@ -521,3 +558,66 @@ def minimum_term_end(membership: Membership) -> datetime.date | None:
 def plan_covers_count(*, membership: Membership, month: datetime.date) -> int:
     """How many classes of ``month`` the membership's plan has paid for so far (its allowance used); one query."""
     return ClassCover.objects.filter(membership=membership, kind=ClassCover.Kind.PLAN, month=month_start(month)).count()
+
+
+@dataclass(frozen=True)
+class CancellationCost:
+    """What giving a class place up now would cost, said before the member confirms."""
+
+    late: bool
+    #: When giving the seat up becomes late.
+    cutoff_at: datetime.datetime
+    #: "returned" or "kept" when a class credit paid for the seat; None otherwise.
+    credit: Literal["returned", "kept"] | None
+    #: The late-cancel fee that would be charged, or None.
+    fee: Decimal | None
+
+
+def class_cancellation_cost(*, registration: ClassRegistration) -> CancellationCost:
+    """What ``class_registration_cancel`` would do to the bill now (the rule of ``billing.services.coverage``: a
+    late seat keeps the credit that paid for it, or else is charged the late-cancel fee). Read the registration
+    with ``group_class__booking`` and ``cover`` to spend no query."""
+    late = cancellation_is_late(registration)
+    cover = getattr(registration, "cover", None) if _has_cover(registration) else None
+    paid_by_credit = cover is not None and cover.kind == ClassCover.Kind.CREDIT
+    fee = Decimal(settings.CLUB_CLASS_LATE_CANCEL_FEE)
+    return CancellationCost(
+        late=late,
+        cutoff_at=registration.group_class.booking.start_time - datetime.timedelta(hours=class_cutoff_hours()),
+        credit=("kept" if late else "returned") if paid_by_credit else None,
+        fee=fee if late and not paid_by_credit and fee > 0 else None,
+    )
+
+
+def _has_cover(registration: ClassRegistration) -> bool:
+    try:
+        registration.cover  # noqa: B018 - the reverse one-to-one raises when there is none
+    except ClassCover.DoesNotExist:
+        return False
+    return True
+
+
+# --- freeze limits -----------------------------------------------------------------------------------------
+
+
+def frozen_days_in(year: int, freezes: list[MembershipFreeze]) -> int:
+    """How many days of ``year`` these freezes hold (the yearly limit counts them); no query."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return sum(max((min(last, f.ends_on) - max(first, f.starts_on)).days + 1, 0) for f in freezes)
+
+
+def freeze_limits() -> tuple[int, int, int]:
+    """(shortest, longest, most days a calendar year) a freeze may take, from the settings."""
+    return (
+        int(settings.CLUB_FREEZE_MIN_DAYS),
+        int(settings.CLUB_FREEZE_MAX_DAYS),
+        int(settings.CLUB_FREEZE_DAYS_PER_YEAR),
+    )
+
+
+def frozen_days_this_year(*, member: Member, year: int) -> int:
+    """How many days of ``year`` the member's memberships are frozen for (the yearly limit counts them)."""
+    freezes = MembershipFreeze.objects.filter(membership__member=member).filter(
+        Q(starts_on__year__lte=year) & Q(ends_on__year__gte=year)
+    )
+    return frozen_days_in(year, list(freezes))

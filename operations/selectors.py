@@ -242,6 +242,14 @@ def class_within_cutoff(start_time: datetime.datetime) -> bool:
     return start_time < timezone.now() + datetime.timedelta(hours=class_cutoff_hours())
 
 
+def cancellation_is_late(registration: ClassRegistration) -> bool:
+    """True when giving this place up now is a late cancellation: a seat taken (not a waitlist place or an offer)
+    in a class inside the cut-off. ``class_registration_cancel`` and the cost previews ask here."""
+    return registration.status == ClassRegistration.Status.REGISTERED and class_within_cutoff(
+        registration.group_class.booking.start_time
+    )
+
+
 def offer_expiry(start_time: datetime.datetime) -> datetime.datetime:
     """When a seat offered now, in a class starting then, passes to the next on the waitlist: after
     ``CLUB_CLASS_OFFER_MINUTES``, and never after the class starts."""

@@ -16,6 +16,7 @@ from members.models import Member
 
 from .. import services
 from ..models import Membership, MembershipFreeze
+from ..selectors import freeze_limits
 from ._common import day_text
 
 FREEZE_SEARCH_FIELDS = tuple(
@@ -24,7 +25,7 @@ FREEZE_SEARCH_FIELDS = tuple(
 
 
 def _limits_text() -> str:
-    shortest, longest, per_year = services.freeze_limits()
+    shortest, longest, per_year = freeze_limits()
     return (
         f"A freeze lasts {shortest} to {longest} days, at most {per_year} days a calendar year, and no day of it may "
         "hold a booking."

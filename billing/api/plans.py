@@ -14,19 +14,13 @@ from clubsite.api.schemas import PROBLEMS
 from members.models import Member
 
 from ._common import membership_out
-from .schemas import StaffMembershipEndIn, StaffMembershipIn, StaffMembershipOut, StaffPlanIn, StaffPlanOut
+from .schemas import PLAN_TERMS, StaffMembershipEndIn, StaffMembershipIn, StaffMembershipOut, StaffPlanIn, StaffPlanOut
 
 router = Router()
 
 
 def _plan_out(plan: MembershipPlan) -> StaffPlanOut:
-    return StaffPlanOut(
-        id=plan.pk,
-        name=plan.name,
-        monthly_fee=plan.monthly_fee,
-        description=plan.description,
-        is_active=plan.is_active,
-    )
+    return StaffPlanOut.from_orm(plan)
 
 
 @router.get(
@@ -55,7 +49,9 @@ def plan_list(request: HttpRequest, is_active: bool | None = None):
     summary="Offer a membership plan",
 )
 def plan_create(request: HttpRequest, payload: StaffPlanIn) -> Status[StaffPlanOut]:
-    """A plan's name is unique, regardless of case (``plan_name_taken``). Needs ``billing.add_membershipplan``."""
+    """A plan's name is unique, regardless of case (``plan_name_taken``); each term is checked by the service
+    (``plan_allowance_required`` on ``classes_per_month``, ``plan_term_invalid``...).
+    Needs ``billing.add_membershipplan``."""
     require_staff(request, "billing.add_membershipplan")
     return Status(201, _plan_out(services.membership_plan_create(**payload.dict())))
 
@@ -68,11 +64,15 @@ def plan_create(request: HttpRequest, payload: StaffPlanIn) -> Status[StaffPlanO
     summary="Change a membership plan",
 )
 def plan_update(request: HttpRequest, plan_id: int, payload: StaffPlanIn) -> StaffPlanOut:
-    """A new fee bills the months not billed yet; a plan no longer offered keeps its members.
+    """A new fee bills the months not billed yet; new terms apply to notice given from now on; a plan no longer
+    offered keeps its members. A term the request leaves out keeps its value.
     Needs ``billing.change_membershipplan``."""
     require_staff(request, "billing.change_membershipplan")
     plan = get_object_or_404(MembershipPlan, pk=plan_id)
-    return _plan_out(services.membership_plan_update(plan=plan, **payload.dict()))
+    fields = {term: getattr(plan, term) for term in PLAN_TERMS} | payload.dict(exclude_unset=True)
+    fields.setdefault("description", "")
+    fields.setdefault("is_active", True)
+    return _plan_out(services.membership_plan_update(plan=plan, **fields))
 
 
 # -- memberships ------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from billing.models import MembershipPlan
+
 
 class StaffBillingRef(Schema):
     id: int
@@ -19,10 +21,21 @@ class StaffBillingRef(Schema):
 
 
 class StaffPlanIn(Schema):
+    """A plan and its terms. Changing a plan, a term left out keeps its value (creating, its default)."""
+
     name: str
     monthly_fee: Decimal
     description: str = ""
     is_active: bool = Field(True, description="Offered to new memberships.")
+    joining_fee: Decimal = Field(Decimal("0.00"), description="Billed once, on the first invoice.")
+    classes: MembershipPlan.Classes = Field(
+        MembershipPlan.Classes.NONE,
+        description="unlimited, allowance (classes_per_month a month) or none (gym only: classes by credit or "
+        "drop-in).",
+    )
+    classes_per_month: int | None = Field(None, description="1 to 100, with an allowance only.")
+    minimum_term_months: int = Field(0, description="0 to 60: a membership cannot end before.")
+    notice_months: int = Field(0, description="0 to 12: a cancellation takes effect this many months after notice.")
 
 
 class StaffPlanOut(Schema):
@@ -30,6 +43,35 @@ class StaffPlanOut(Schema):
     name: str
     monthly_fee: Decimal
     description: str
+    is_active: bool
+    joining_fee: Decimal
+    classes: MembershipPlan.Classes
+    classes_per_month: int | None
+    minimum_term_months: int
+    notice_months: int
+
+
+#: The terms a plan's update keeps when the request leaves them out (a client of before they existed).
+PLAN_TERMS = ("joining_fee", "classes", "classes_per_month", "minimum_term_months", "notice_months")
+
+
+# -- class packs --------------------------------------------------------------------------------
+
+
+class StaffClassPackIn(Schema):
+    name: str
+    credits: int = Field(description="1 to 100 class credits.")
+    price: Decimal
+    valid_days: int = Field(description="1 to 730: the credits expire this many days after purchase.")
+    is_active: bool = Field(True, description="On sale to members.")
+
+
+class StaffClassPackOut(Schema):
+    id: int
+    name: str
+    credits: int
+    price: Decimal
+    valid_days: int
     is_active: bool
 
 

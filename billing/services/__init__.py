@@ -14,8 +14,6 @@ from .generation import invoice_generate, invoice_generate_all
 from .invoices import invoice_create, invoice_issue, invoice_line_add, invoice_line_remove, invoice_void
 from .memberships import (
     Joined,
-    freeze_limits,
-    frozen_days_this_year,
     membership_cancel,
     membership_cancel_withdraw,
     membership_change_plan,
@@ -44,8 +42,6 @@ __all__ = [
     "class_pack_update",
     "cover_seat",
     "credit_pack_buy",
-    "freeze_limits",
-    "frozen_days_this_year",
     "billing_run_check",
     "invoice_create",
     "invoice_generate",

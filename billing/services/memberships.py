@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 
 from clubsite.core.clock import club_today, day_bounds, month_end, month_start
 from clubsite.core.db import constraint_errors
@@ -26,7 +24,15 @@ from operations.selectors import member_commitment_between
 
 from ..errors import BillingError
 from ..models import ZERO, Invoice, InvoiceLine, Membership, MembershipFreeze, MembershipPlan
-from ..selectors import cancellation_end, minimum_term_end, plan_month_charge, plan_month_text
+from ..selectors import (
+    cancellation_end,
+    freeze_limits,
+    frozen_days_in,
+    joining_lines,
+    minimum_term_end,
+    plan_month_charge,
+    plan_month_text,
+)
 from ._base import LINE_CONSTRAINTS, MEMBERSHIP_CONSTRAINTS, description, lock_member, month_draft, require_date
 from .invoices import invoice_issue
 
@@ -151,28 +157,17 @@ def membership_join(*, member: Member, plan: MembershipPlan, today: datetime.dat
         with constraint_errors(MEMBERSHIP_CONSTRAINTS, BillingError):
             membership = Membership.objects.create(member=member, plan=plan, started_on=today)
         invoice = Invoice.objects.create(member=member, period_start=today, period_end=month_end(today))
-        lines = []
-        if plan.joining_fee > 0:
-            lines.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    kind=InvoiceLine.Kind.JOINING,
-                    description=description(f"Joining fee — {plan.name}"),
-                    unit_price=plan.joining_fee,
-                    membership=membership,
-                )
-            )
-        charge = plan_month_charge(membership=membership, month=today, freezes=())
-        lines.append(
+        lines = [
             InvoiceLine(
                 invoice=invoice,
-                kind=InvoiceLine.Kind.PLAN_MONTH,
-                description=description(plan_month_text(membership, charge)),
-                unit_price=charge.amount,
+                kind=line.kind,
+                description=description(line.description),
+                unit_price=line.amount,
                 membership=membership,
-                period_start=month_start(today),
+                period_start=month_start(today) if line.kind == InvoiceLine.Kind.PLAN_MONTH else None,
             )
-        )
+            for line in joining_lines(plan=plan, today=today)
+        ]
         with constraint_errors(LINE_CONSTRAINTS, BillingError):
             InvoiceLine.objects.bulk_create(lines)
         invoice = invoice_issue(invoice=invoice)
@@ -272,20 +267,6 @@ def membership_cancel_withdraw(*, member: Member, today: datetime.date | None = 
 # --- freezes --------------------------------------------------------------------------------------------------
 
 
-def _frozen_days_in(year: int, freezes: list[MembershipFreeze]) -> int:
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return sum(max((min(last, f.ends_on) - max(first, f.starts_on)).days + 1, 0) for f in freezes)
-
-
-def freeze_limits() -> tuple[int, int, int]:
-    """(shortest, longest, most days a calendar year) a freeze may take, from the settings."""
-    return (
-        int(settings.CLUB_FREEZE_MIN_DAYS),
-        int(settings.CLUB_FREEZE_MAX_DAYS),
-        int(settings.CLUB_FREEZE_DAYS_PER_YEAR),
-    )
-
-
 def _check_no_bookings(member_id: int, starts_on: datetime.date, ends_on: datetime.date) -> None:
     start, end = day_bounds(starts_on, ends_on)
     booking = member_commitment_between(member_id=member_id, start=start, end=end)
@@ -339,8 +320,8 @@ def membership_freeze(
             raise BillingError("freeze_overlaps", span=_span(clash.starts_on, clash.ends_on))
         new = MembershipFreeze(membership=membership, starts_on=starts_on, ends_on=ends_on, reason=reason)
         for year in range(starts_on.year, ends_on.year + 1):
-            used = _frozen_days_in(year, freezes)
-            if used + _frozen_days_in(year, [new]) > per_year:
+            used = frozen_days_in(year, freezes)
+            if used + frozen_days_in(year, [new]) > per_year:
                 raise BillingError(
                     "freeze_yearly_limit", limit=per_year, year=year, used=used, left=max(per_year - used, 0)
                 )
@@ -393,14 +374,6 @@ def membership_freeze_end(
         rebill_months(membership, first_changed, last_changed)
         publish("membership.unfrozen", freeze.pk, member_id=member_id, back_on=back_on.isoformat())
         return result
-
-
-def frozen_days_this_year(*, member: Member, year: int) -> int:
-    """How many days of ``year`` the member's memberships are frozen for (the yearly limit counts them)."""
-    freezes = MembershipFreeze.objects.filter(membership__member=member).filter(
-        Q(starts_on__year__lte=year) & Q(ends_on__year__gte=year)
-    )
-    return _frozen_days_in(year, list(freezes))
 
 
 # --- staff: plain start and end -------------------------------------------------------------------------------

@@ -134,14 +134,16 @@ class TestPlansBothDoors:
         MembershipPlanFactory(name="Gold")
         add = reverse("admin:billing_membershipplan_add")
 
-        refused = admin_client.post(add, {"name": "GOLD", "monthly_fee": "10.00", "is_active": "on"})
-        added = admin_client.post(add, {"name": "Silver", "monthly_fee": "10.00", "is_active": "on"})
+        terms = {"joining_fee": "0.00", "classes": "none", "minimum_term_months": "0", "notice_months": "1"}
+        refused = admin_client.post(add, {"name": "GOLD", "monthly_fee": "10.00", "is_active": "on", **terms})
+        added = admin_client.post(add, {"name": "Silver", "monthly_fee": "10.00", "is_active": "on", **terms})
 
         assert BillingError("plan_name_taken").message in refused.content.decode()
         assert added.status_code == 302
         silver = MembershipPlan.objects.get(name="Silver")
         changed = admin_client.post(
-            reverse("admin:billing_membershipplan_change", args=[silver.pk]), {"name": "Silver", "monthly_fee": "12.00"}
+            reverse("admin:billing_membershipplan_change", args=[silver.pk]),
+            {"name": "Silver", "monthly_fee": "12.00", **terms},
         )
         assert changed.status_code == 302
         silver.refresh_from_db()

@@ -119,21 +119,27 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def _mount_routers() -> None:
     # Each door's router lives beside the pages of that door; the API only puts them under one roof.
+    from billing.api import members_router as membership_router
     from billing.api import router as billing_router
     from clubsite.api.jobs import router as jobs_router
+    from clubsite.frontdesk.api import desk_router, members_router
     from clubsite.webhooks.api import router as webhooks_router
+    from members.api import catalogue_router, signup_router
     from members.api import router as member_router
-    from members.api import signup_router
     from operations.api import router as staff_router
     from trainers.api import router as trainer_router
 
     api.add_router("/signup", signup_router)
+    api.add_router("", catalogue_router)
     api.add_router("/member", member_router)
     api.add_router("/trainer", trainer_router)
     api.add_router("/staff", staff_router)
     api.add_router("/staff/billing", billing_router)
     api.add_router("/staff/webhooks", webhooks_router)
     api.add_router("/staff/jobs", jobs_router)
+    api.add_router("/staff/desk", desk_router)
+    api.add_router("/staff/members", members_router)
+    api.add_router("/staff/members", membership_router)
 
 
 _mount_routers()

@@ -32,7 +32,7 @@ EVENTS: Mapping[str, str] = {
     "pt_session.moved": "A personal training session moved to another time or room.",
     "pt_session.cancelled": "A personal training session was cancelled.",
     "membership.started": "A member joined on a plan (the first invoice is issued with it).",
-    "membership.changed": "A member's plan changes at the next period, a change was called off, or notice withdrawn.",
+    "membership.changed": "A plan change was arranged for the next period or called off, or notice was withdrawn.",
     "membership.cancelled": "A member gave notice; the membership ends on ended_on.",
     "membership.frozen": "A membership was frozen from starts_on to ends_on.",
     "membership.unfrozen": "A freeze was ended early or called off; the membership runs again from back_on.",

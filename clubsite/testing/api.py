@@ -102,7 +102,15 @@ def may_call(persona: str, allowed: frozenset[str]) -> bool:
 # -- the operations of the live schema --------------------------------------------------------------
 
 #: The apps whose routers the API mounts; each keeps its access table in ``<app>.tests.api_access``.
-ROUTER_APPS = ("members", "trainers", "operations", "billing", "clubsite.webhooks", "clubsite.jobs")
+ROUTER_APPS = (
+    "members",
+    "trainers",
+    "operations",
+    "billing",
+    "clubsite.webhooks",
+    "clubsite.jobs",
+    "clubsite.frontdesk",
+)
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -186,9 +194,11 @@ def api_scene() -> ApiScene:
     """Make the scene (call inside a transaction the caller rolls back, or in a transactional test)."""
     from billing.services import invoice_issue
     from billing.tests.factories import (
+        ClassPackFactory,
         InvoiceFactory,
         InvoiceLineFactory,
         MembershipFactory,
+        MembershipFreezeFactory,
         MembershipPlanFactory,
         PaymentFactory,
     )
@@ -264,10 +274,12 @@ def api_scene() -> ApiScene:
         "booking": BookingFactory.create(room=room, start_time=local_time(days=5, hour=9)),
         "plan": MembershipPlanFactory.create(name="Gold"),
         "membership": MembershipFactory.create(member=member_a),
+        "pack": ClassPackFactory.create(name="Ten classes", credits=10),
         "token": AccessToken.objects.filter(user=member_a.user).first(),
         "endpoint": WebhookEndpointFactory.create(),
         "job": failed_job("api scene"),
     }
+    objects["freeze"] = MembershipFreezeFactory.create(membership=objects["membership"])
     return ApiScene(people=people, tokens=tokens, objects=objects)
 
 
@@ -305,6 +317,9 @@ ID_OF_NAME: dict[str, str] = {
     "plan": "plan",
     "plan_id": "plan",
     "membership_id": "membership",
+    "pack": "pack",
+    "pack_id": "pack",
+    "freeze_id": "freeze",
     "token_id": "token",
 }
 

@@ -31,19 +31,23 @@ from django.utils.http import urlsafe_base64_encode
 from billing.models import BillingRun
 from billing.services import invoice_issue
 from billing.tests.factories import (
+    ClassPackFactory,
+    CreditPackFactory,
     InvoiceFactory,
     InvoiceLineFactory,
     MembershipFactory,
+    MembershipFreezeFactory,
     MembershipPlanFactory,
     PaymentFactory,
 )
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
 from clubsite.testing.jobs import failed_job
 from clubsite.testing.roles import staff_user
 from clubsite.webhooks.tests.factories import WebhookDeliveryFactory
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
-from operations.models import AdminStaff
+from operations.models import AdminStaff, ClassRegistration
 from operations.staff import ROLE_GROUPS
 from operations.tests.factories import (
     BookingFactory,
@@ -139,10 +143,17 @@ def member_page(get: str = OK, post: str = GET_ONLY, *, member_b: str | None = N
     b_get = b_post = member_b
     if member_b == NOT_FOUND and post == GET_ONLY:
         b_post = GET_ONLY  # a read-only page refuses a POST before looking anything up
+    if member_b == NOT_FOUND and get == GET_ONLY:
+        b_get = GET_ONLY  # and a button (POST only) refuses a GET
     return Access(
         get=cells(DENIED, anonymous=SIGN_IN, member_a=get, member_b=b_get or get),
         post=cells(DENIED, anonymous=SIGN_IN, member_a=post, member_b=b_post or post),
     )
+
+
+def member_posts(*, member_a: str, member_b: str) -> Access:
+    """A member page whose POST acts on the member's own state, so each member may meet another outcome."""
+    return Access(get=member_page().get, post=cells(DENIED, anonymous=SIGN_IN, member_a=member_a, member_b=member_b))
 
 
 def trainer_page(get: str = OK, post: str = GET_ONLY, *, trainer_b: str | None = None) -> Access:
@@ -176,6 +187,7 @@ LANDING = {
 
 SITE_ACCESS: dict[str, Access] = {
     "home": public(),
+    "plans": public(),
     # Accounts
     "accounts:login": anonymous_page(signed_in=to("accounts:landing")),
     "accounts:logout": public(get=GET_ONLY, post=to("home")),
@@ -220,7 +232,29 @@ SITE_ACCESS: dict[str, Access] = {
     "members:pt-reschedule": member_page(post=OK, member_b=NOT_FOUND),
     "members:pt-cancel": member_page(post=to("members:training"), member_b=NOT_FOUND),
     "members:invoices": member_page(),
+    # The member card; its service worker holds no one's data (anyone may fetch it); a new code is a POST button.
+    "members:card": member_page(),
+    "members:card-worker": public(),
+    "members:card-rotate": Access(
+        get=cells(DENIED, anonymous=SIGN_IN, **each(MEMBERS, GET_ONLY)),
+        post=cells(DENIED, anonymous=SIGN_IN, **each(MEMBERS, to("members:card"))),
+    ),
     "members:invoice-detail": member_page(member_b=NOT_FOUND),
+    # Memberships, freezes, packs and offered seats (an empty POST: the form says what is missing).
+    "members:membership": member_page(),
+    # The world's rows run in order on one database: Ann (member A) has a membership, Bob does not. So Bob joins
+    # while Ann is refused on the page; Ann changes plan and gives notice while Bob is refused on the page.
+    "members:membership-join": member_posts(member_a=OK, member_b=to("members:invoice-detail")),
+    "members:membership-change": member_posts(member_a=to("members:membership"), member_b=OK),
+    "members:membership-cancel": member_posts(member_a=to("members:membership"), member_b=OK),
+    "members:membership-cancel-withdraw": member_page(post=OK),
+    "members:membership-freeze": member_page(post=OK),
+    "members:freeze-end": member_page(post=OK, member_b=NOT_FOUND),
+    "members:packs": member_page(),
+    # The pack is on sale to every member; confirming buys it and shows its invoice.
+    "members:pack-buy": member_page(post=to("members:invoice-detail")),
+    "members:offer-accept": member_page(get=GET_ONLY, post=to("members:dashboard"), member_b=NOT_FOUND),
+    "members:offer-decline": member_page(get=GET_ONLY, post=to("members:dashboard"), member_b=NOT_FOUND),
     # Trainer portal (ids: the first trainer's window, class and session; member A's profile)
     "trainers:schedule": trainer_page(),
     "trainers:schedule-list": trainer_page(),
@@ -272,6 +306,7 @@ MANAGER = {"manager", "superuser"}
 FRONT_DESK = MANAGER | {"front_desk"}
 MAINTENANCE = MANAGER | {"maintenance"}
 BILLING = MANAGER | {"billing"}
+DESK_BILLING = BILLING | {"front_desk"}
 NOBODY: set[str] = set()
 
 
@@ -308,8 +343,13 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     "operations.groupclass": Rights(FRONT_DESK, MANAGER, MANAGER, NOBODY),
     "operations.classregistration": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
     "operations.personaltrainingsession": Rights(FRONT_DESK, FRONT_DESK, FRONT_DESK, NOBODY),
-    "billing.membershipplan": Rights(BILLING, BILLING, BILLING, BILLING),
-    "billing.membership": Rights(BILLING, BILLING, BILLING, NOBODY),
+    # A plan is retired (no longer offered), never deleted: its memberships and bills name it.
+    "billing.membershipplan": Rights(BILLING, BILLING, BILLING, NOBODY),
+    "billing.membership": Rights(DESK_BILLING, BILLING, BILLING, NOBODY),
+    # The front desk freezes members and sells packs; a pack bought is a read-only record of what is left.
+    "billing.membershipfreeze": Rights(DESK_BILLING, DESK_BILLING, DESK_BILLING, NOBODY),
+    "billing.classpack": Rights(DESK_BILLING, BILLING, BILLING, NOBODY),
+    "billing.creditpack": Rights(DESK_BILLING, DESK_BILLING, NOBODY, NOBODY),
     "billing.invoice": Rights(BILLING | {"front_desk"}, BILLING, BILLING, NOBODY),
     "billing.invoiceline": Rights(BILLING, BILLING, NOBODY, NOBODY),
     "billing.payment": Rights(BILLING | {"front_desk"}, BILLING | {"front_desk"}, NOBODY, NOBODY),
@@ -322,6 +362,9 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     # failed job is retried by an action on the list.
     "procrastinate.procrastinatejob": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
     "jobs.failedjob": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
+    # Written at the desk (check-ins, the member page's notes); the admin only lists them.
+    "frontdesk.visit": Rights(FRONT_DESK, NOBODY, NOBODY, NOBODY),
+    "frontdesk.staffnote": Rights(FRONT_DESK, NOBODY, NOBODY, NOBODY),
 }
 
 # What an empty POST to a change page does for who may change: the form comes back with what is
@@ -332,8 +375,6 @@ CHANGE_POST_SAVES = {
     "axes.accessfailurelog": to("admin:axes_accessfailurelog_changelist"),
     # A token is never edited: its page has only read-only fields.
     "accounts.accesstoken": to("admin:accounts_accesstoken_changelist"),
-    # Ending a membership is optional: left empty, the membership stays as it is.
-    "billing.membership": to("admin:billing_membership_changelist"),
 }
 
 
@@ -378,6 +419,7 @@ def invoice_button() -> Access:
     access.get.update(each(STAFF, GET_ONLY))  # POST only, before anything is looked up
     return access
 
+
 ADMIN_ACCESS: dict[str, Access] = {
     "admin:index": STAFF_ANY,
     "admin:login": Access(
@@ -397,13 +439,13 @@ ADMIN_ACCESS: dict[str, Access] = {
     # No model here has a page on the site to view.
     "admin:view_on_site": staff_only(STAFF, NOT_FOUND, NOT_FOUND),
     # /admin/members/: the app's page, for staff who may see something in it.
-    "admin:app_list": staff_only(
-        FRONT_DESK | BILLING, OK, OK, refused=NOT_FOUND
-    ),
+    "admin:app_list": staff_only(FRONT_DESK | BILLING, OK, OK, refused=NOT_FOUND),
     "admin/(?P<url>.*)$": staff_only(STAFF, NOT_FOUND, NOT_FOUND),
     "admin:auth_user_password_change": staff_only(MANAGER, OK, OK),
     "admin:operations_booking_day": staff_only(FRONT_DESK, OK, OK),
     "admin:billing_invoice_generate": staff_only(BILLING, OK, OK),
+    # Joining a member on a plan (an empty POST: the form says what is missing).
+    "admin:billing_membership_join": staff_only(BILLING, OK, OK),
     "admin:billing_invoice_print": staff_only(BILLING | {"front_desk"}, OK, OK),
     # Buttons on the invoice page: POST only; the outcome (here a refusal, the invoice being issued
     # and partly paid) is a message on the invoice page.
@@ -411,6 +453,10 @@ ADMIN_ACCESS: dict[str, Access] = {
     "admin:billing_invoice_void": invoice_button(),
     # The back office's billing runs; the button is POST only and queues a run (an empty POST: a message).
     "backoffice:billing-runs": staff_only(BILLING, OK, OK),
+    # The front desk (an empty POST: the box or the note form says what is missing); a member's visits are a list.
+    "frontdesk:desk": staff_only(FRONT_DESK, OK, OK),
+    "frontdesk:member": staff_only(FRONT_DESK, OK, OK),
+    "frontdesk:member-visits": staff_only(FRONT_DESK, OK, GET_ONLY),
     "backoffice:billing-run-again": Access(
         get={**each(NOT_STAFF, ADMIN_SIGN_IN), **each(STAFF, GET_ONLY)},
         post=staff_only(BILLING, OK, to("backoffice:billing-runs")).post,
@@ -544,9 +590,20 @@ def _objects(people: dict) -> dict:
         "billing_run": BillingRun.objects.create(
             period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31), trigger="schedule"
         ),
-        "membership": MembershipFactory(member=member_a),
+        "membership": (membership := MembershipFactory(member=member_a)),
+        "freeze": MembershipFreezeFactory(membership=membership),
+        "class_pack": (class_pack := ClassPackFactory(name="5-class pack")),
+        "credit_pack": CreditPackFactory(member=member_a, pack=class_pack),
+        "offer": ClassRegistrationFactory(
+            member=member_a,
+            group_class=GroupClassFactory(booking__trainer=trainer, booking__start_time=local_time(days=3, hour=14)),
+            status=ClassRegistration.Status.OFFERED,
+            offer_expires_at=local_time(days=3, hour=13),
+        ),
         "webhook_delivery": WebhookDeliveryFactory(),
         "failed_job": failed_job("matrix"),
+        "visit": VisitFactory(member=member_a),
+        "staff_note": StaffNoteFactory(member=member_a),
         "staff": AdminStaff.objects.get(user=people["manager"]),
         "group": Group.objects.get(name=ROLE_GROUPS[AdminStaff.Role.MANAGER]),
         "access_attempt": AccessAttempt.objects.create(
@@ -572,6 +629,10 @@ OBJECT_OF = {
     "members:pt-reschedule": "session",
     "members:pt-cancel": "session",
     "members:invoice-detail": "invoice",
+    "members:freeze-end": "freeze",
+    "members:pack-buy": "class_pack",
+    "members:offer-accept": "offer",
+    "members:offer-decline": "offer",
     "trainers:availability-update": "window",
     "trainers:availability-delete": "window",
     "trainers:class-detail": "registration.group_class",
@@ -614,6 +675,9 @@ ADMIN_OBJECT_OF = {
     "operations.personaltrainingsession": "session",
     "billing.membershipplan": "plan",
     "billing.membership": "membership",
+    "billing.membershipfreeze": "freeze",
+    "billing.classpack": "class_pack",
+    "billing.creditpack": "credit_pack",
     "billing.invoice": "invoice",
     "billing.invoiceline": "line",
     "billing.payment": "payment",
@@ -622,6 +686,8 @@ ADMIN_OBJECT_OF = {
     "webhooks.webhookdelivery": "webhook_delivery",
     "procrastinate.procrastinatejob": "failed_job",
     "jobs.failedjob": "failed_job",
+    "frontdesk.visit": "visit",
+    "frontdesk.staffnote": "staff_note",
 }
 ADMIN_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/")
 
@@ -636,6 +702,8 @@ def url_values(pattern: Pattern, world: dict) -> dict[str, str]:
         values["object_id"] = _dig(world, ADMIN_OBJECT_OF[f"{admin_model[1]}.{admin_model[2]}"]).pk
     values.setdefault("object_id", world["member_a"].pk)  # with Member's content type: view on site
     values["id"] = world["member_a"].user.pk  # a user's password page
+    values["member_id"] = world["member_a"].pk  # the front desk's member pages
+    values["plan"] = world["plan"].pk  # joining or changing to a plan
     values["app_label"] = "members"
     values["url"] = "no-such-page/"
     member_a = world["people"]["member_a"]

@@ -18,18 +18,33 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from billing.models import BillingRun, Invoice, InvoiceLine, Membership, MembershipPlan, Payment
+from billing.models import (
+    BillingRun,
+    ClassPack,
+    CreditPack,
+    Invoice,
+    InvoiceLine,
+    Membership,
+    MembershipFreeze,
+    MembershipPlan,
+    Payment,
+)
 from billing.tests.factories import (
     BillingRunFactory,
+    ClassPackFactory,
+    CreditPackFactory,
     InvoiceFactory,
     InvoiceLineFactory,
     MembershipFactory,
+    MembershipFreezeFactory,
     MembershipPlanFactory,
     PaymentFactory,
 )
 from clubsite.accounts.models import AccessToken, User
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.frontdesk.models import StaffNote, Visit
+from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
 from clubsite.jobs.models import FailedJob
 from clubsite.testing.admin import query_count
 from clubsite.testing.jobs import failed_job
@@ -108,10 +123,15 @@ ROWS: dict[type[Model], Callable[[], Model]] = {
     InvoiceLine: InvoiceLineFactory,
     Payment: PaymentFactory,
     BillingRun: BillingRunFactory,
+    MembershipFreeze: MembershipFreezeFactory,
+    ClassPack: ClassPackFactory,
+    CreditPack: CreditPackFactory,
     WebhookEndpoint: WebhookEndpointFactory,
     WebhookDelivery: WebhookDeliveryFactory,
     ProcrastinateJob: failed_job,
     FailedJob: failed_job,
+    Visit: VisitFactory,
+    StaffNote: StaffNoteFactory,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from billing.selectors import class_cancellation_cost
 from clubsite.api.access import member_of
 from clubsite.api.errors import RequestError
 from clubsite.api.schemas import PROBLEMS
@@ -28,10 +29,16 @@ from members.portal.selectors import (
 )
 from operations.models import ClassRegistration, GroupClass
 from operations.selectors import class_timetable, timetable_rows, waitlist_position
-from operations.services import class_register, class_registration_cancel
+from operations.services import (
+    class_offer_accept,
+    class_offer_decline,
+    class_register,
+    class_registration_cancel,
+)
 
-from .common import page_of, settled
+from .common import page_of, place_given_up
 from .schemas import (
+    MemberCancellationCostOut,
     MemberClassOut,
     MemberPage,
     MemberPageQuery,
@@ -70,8 +77,15 @@ def _mark_mine(member: Member, classes: list[GroupClass]) -> list[GroupClass]:
 
 def _own_registrations(member: Member) -> Any:
     return ClassRegistration.objects.filter(member=member).select_related(
-        "group_class__booking__room", "group_class__booking__trainer__user"
+        "group_class__booking__room", "group_class__booking__trainer__user", "cover__credit_pack"
     )
+
+
+def _answer(member: Member, registration_id: int) -> ClassRegistration:
+    """The registration as it is now (its status and cover, after the service), with its waitlist position."""
+    registration: ClassRegistration = _own_registrations(member).get(pk=registration_id)
+    registration.waitlist_position = waitlist_position(registration=registration)  # type: ignore[attr-defined]
+    return registration
 
 
 @router.get(
@@ -126,16 +140,17 @@ def class_read(request: HttpRequest, class_id: int) -> GroupClass:
 )
 def class_register_endpoint(request: HttpRequest, class_id: int) -> Status[ClassRegistration]:
     """Take a seat; when the class is full you get a waitlist place instead (``status`` ``waitlisted`` and your
-    ``waitlist_position``; not an error) and are emailed if a seat frees up. Already registered, a class that
-    has started or been cancelled, or something else of yours at that time: 409."""
+    ``waitlist_position``; not an error) and are emailed if a seat frees up. ``cover`` says how the seat is paid:
+    your plan, a class credit (with the credits left in that pack) or a drop-in at the class's price. Already
+    registered, a class that has started or been cancelled, or something else of yours at that time: 409; not
+    open for booking yet: 409 ``class_not_open_yet``; your membership frozen that day: 409 ``membership_frozen``;
+    nothing to pay with: 409 ``class_needs_credit``."""
     member = member_of(request)
     group_class = class_with_seats(class_id=class_id)
     if group_class is None:
         raise Http404("No such class.")
     registration = class_register(member=member, group_class=group_class)
-    registration.group_class = group_class  # read with its room and trainer: the answer needs no more queries
-    registration.waitlist_position = waitlist_position(registration=registration)  # type: ignore[attr-defined]
-    return Status(201, registration)
+    return Status(201, _answer(member, registration.pk))
 
 
 @router.get(
@@ -152,7 +167,7 @@ def registration_list(request: HttpRequest, filters: Query[MemberRegistrationQue
     member = member_of(request)
     if filters.when == "past":
         return member_past_registrations(member=member)
-    return member_upcoming_registrations(member=member)
+    return member_upcoming_registrations(member=member).select_related("cover__credit_pack")
 
 
 @router.delete(
@@ -163,11 +178,65 @@ def registration_list(request: HttpRequest, filters: Query[MemberRegistrationQue
     summary="Give up a seat or leave a waitlist",
 )
 def registration_cancel(request: HttpRequest, registration_id: int) -> ClassRegistration:
-    """Cancel before the class starts; a freed seat goes to the first on the waitlist. ``billing`` says what it
-    did to your bill: ``removed`` from a draft invoice, ``credited`` on this month's invoice (it had been sent),
-    or ``nothing``. Already cancelled, or the class has started: 409."""
-    registration = get_object_or_404(_own_registrations(member_of(request)), pk=registration_id)
-    outcome = class_registration_cancel(registration=registration)
-    registration.waitlist_position = None  # type: ignore[attr-defined]
-    registration.billing = settled(outcome)  # type: ignore[attr-defined]
+    """Cancel before the class starts; a freed seat goes to the first on the waitlist (inside the cut-off it is
+    offered to them). ``billing`` says what it did to your bill: ``removed`` from a draft invoice, ``credited`` on
+    this month's invoice (it had been sent), or ``nothing``. Inside the cut-off a seat given up is ``late``: the
+    class credit that paid for it is kept (``credits_kept``), or the late-cancel fee is charged
+    (``fee_charged``); in time, a credit comes back (``credits_returned``). See the cost first with
+    ``GET …/cancellation``. Already cancelled, or the class has started: 409."""
+    member = member_of(request)
+    registration = get_object_or_404(_own_registrations(member), pk=registration_id)
+    return _given_up(member, class_registration_cancel(registration=registration))
+
+
+def _given_up(member: Member, outcome: Any) -> ClassRegistration:
+    registration = _answer(member, outcome.target.pk)
+    for name, value in place_given_up(outcome).items():
+        setattr(registration, name, value)
     return registration
+
+
+@router.get(
+    "/registrations/{registration_id}/cancellation",
+    response={200: MemberCancellationCostOut, **PROBLEMS},
+    operation_id="member_registration_cancellation_cost",
+    url_name="member_registration_cancellation_cost",
+    summary="What giving up a place now would cost",
+)
+def registration_cancellation_cost_read(request: HttpRequest, registration_id: int) -> Any:
+    """Whether giving up this place now would be late (inside the cut-off, for a seat you hold), and so whether a
+    class credit would come back or be kept, or the late-cancel fee be charged. Someone else's place: 404."""
+    registration = get_object_or_404(_own_registrations(member_of(request)), pk=registration_id)
+    return class_cancellation_cost(registration=registration)
+
+
+@router.post(
+    "/registrations/{registration_id}/offer/accept",
+    response={200: MemberRegistrationOut, **PROBLEMS},
+    operation_id="member_offer_accept",
+    url_name="member_offer_accept",
+    summary="Accept a seat offered from the waitlist",
+)
+def offer_accept(request: HttpRequest, registration_id: int) -> ClassRegistration:
+    """Take the seat offered to you (``status`` ``offered``) before ``offer_expires_at``; it is paid for as any
+    seat (``cover``). Not offered any more (accepted, declined or passed on): 409 ``offer_not_open``; too late:
+    409 ``offer_expired``; nothing to pay with: 409 ``class_needs_credit`` (buy a pack, then accept)."""
+    member = member_of(request)
+    registration = get_object_or_404(_own_registrations(member), pk=registration_id)
+    class_offer_accept(registration=registration)
+    return _answer(member, registration.pk)
+
+
+@router.post(
+    "/registrations/{registration_id}/offer/decline",
+    response={200: MemberRegistrationCancelledOut, **PROBLEMS},
+    operation_id="member_offer_decline",
+    url_name="member_offer_decline",
+    summary="Decline a seat offered from the waitlist",
+)
+def offer_decline(request: HttpRequest, registration_id: int) -> ClassRegistration:
+    """Turn the seat down: it goes to the next on the waitlist at once. Never late, never charged. Not offered any
+    more: 409 ``offer_not_open``."""
+    member = member_of(request)
+    registration = get_object_or_404(_own_registrations(member), pk=registration_id)
+    return _given_up(member, class_offer_decline(registration=registration))

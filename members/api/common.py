@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from billing.services import Settlement
@@ -19,6 +20,23 @@ def settled(outcome: Cancelled[Any]) -> Settled:
     """What a cancellation did to the member's bill, from billing's Settlement (as the portal's note says it)."""
     settlement = outcome.effect(Settlement)
     return "nothing" if settlement is None else settlement.outcome
+
+
+def place_given_up(outcome: Cancelled[Any]) -> dict[str, Any]:
+    """What giving up a class place did, from billing's Settlement: the fields ``MemberRegistrationCancelledOut``
+    adds to the registration. A late cancellation is one that cost something: the credit kept, or the fee."""
+    settlement = outcome.effect(Settlement)
+    if settlement is None:  # (a Settlement that billed nothing is falsy: test for None)
+        settlement = Settlement()
+    return {
+        "billing": settlement.outcome,
+        "late": bool(settlement.credits_kept or settlement.fees_charged),
+        "credits_returned": settlement.credits_returned,
+        "credits_kept": settlement.credits_kept,
+        "fee_charged": settings.CLUB_CLASS_LATE_CANCEL_FEE * settlement.fees_charged
+        if settlement.fees_charged
+        else None,
+    }
 
 
 def span_of(payload: MemberSpanIn) -> tuple[datetime.datetime, datetime.datetime]:

@@ -13,9 +13,11 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 
+from billing.api.shown import FirstInvoiceOut, FreezeLimitsOut, MembershipFreezeOut, MembershipStateOut
+from billing.models import ClassCover
 from billing.services.settlement import SettlementOutcome
 from members.selectors import progress_of
-from operations.selectors import pt_within_cutoff
+from operations.selectors import class_booking_open, class_booking_opens_at, pt_within_cutoff
 
 Item = TypeVar("Item")
 
@@ -62,6 +64,16 @@ class MemberSignupIn(Schema):
     date_of_birth: datetime.date
     gender: str = Field("undisclosed", description="female, male, other or undisclosed.")
     phone: str = ""
+    plan: int | None = Field(
+        None, description="The id of a plan on offer (GET /plans) to join at once; leave out to choose later."
+    )
+
+
+class MemberSignedUpOut(MemberProfileOut):
+    membership: MembershipStateOut | None = Field(None, description="When a plan was chosen: the new membership.")
+    invoice: FirstInvoiceOut | None = Field(
+        None, description="When a plan was chosen: the first invoice, issued (joining fee and this month, prorated)."
+    )
 
 
 # -- goals --------------------------------------------------------------------------------------
@@ -200,11 +212,15 @@ class MemberClassBrief(Schema):
 
 
 class MemberOwnRegistration(Schema):
-    """The caller's own live place in a class: a seat, or a place on the waitlist (1 = next to get a seat)."""
+    """The caller's own live place in a class: a seat, a seat offered, or a place on the waitlist (1 = next to get
+    a seat)."""
 
     id: int
     status: str
     waitlist_position: int | None
+    offer_expires_at: datetime.datetime | None = Field(
+        None, description="While a seat is offered to you: accept it before then."
+    )
 
 
 class MemberClassOut(MemberClassBrief):
@@ -213,10 +229,22 @@ class MemberClassOut(MemberClassBrief):
     seats_left: int
     waitlist_count: int
     my_registration: MemberOwnRegistration | None = None
+    booking_opens_at: datetime.datetime = Field(
+        ..., description="When the class opens for booking (CLUB_CLASS_BOOKING_DAYS_AHEAD days before it starts)."
+    )
+    booking_open: bool = Field(..., description="It can be booked now (unless it has started or is full).")
 
     @staticmethod
     def resolve_my_registration(group_class: Any) -> Any:
         return getattr(group_class, "my_registration", None)
+
+    @staticmethod
+    def resolve_booking_opens_at(group_class: Any) -> datetime.datetime:
+        return class_booking_opens_at(group_class.booking.start_time)
+
+    @staticmethod
+    def resolve_booking_open(group_class: Any) -> bool:
+        return class_booking_open(group_class.booking.start_time)
 
 
 class MemberTimetableQuery(Schema):
@@ -230,12 +258,47 @@ class MemberTimetableQuery(Schema):
     room: str | None = Field(None, description="Part of the room's name.")
 
 
+class MemberClassCoverOut(Schema):
+    """How your seat is paid for."""
+
+    kind: ClassCover.Kind = Field(
+        ..., description="plan (your plan includes it), credit (a class credit), or drop_in (billed at its price)."
+    )
+    label: str
+    credit_pack_id: int | None = Field(None, description="With a credit: the pack it came from.")
+    credits_left: int | None = Field(None, description="With a credit: the credits left in that pack.")
+
+    @staticmethod
+    def resolve_label(cover: Any) -> str:
+        return str(cover.get_kind_display())
+
+    @staticmethod
+    def resolve_credits_left(cover: Any) -> int | None:
+        return None if cover.credit_pack is None else int(cover.credit_pack.credits_left)
+
+
 class MemberRegistrationOut(Schema):
     id: int
-    status: str = Field(..., description="registered, waitlisted, attended or cancelled.")
+    status: str = Field(
+        ...,
+        description="registered, waitlisted, offered (a freed seat offered to you: accept it by offer_expires_at), "
+        "attended, no_show or cancelled.",
+    )
     waitlist_position: int | None = Field(None, description="1 = next to get a seat; null unless waitlisted.")
     registered_at: datetime.datetime
     group_class: MemberClassBrief
+    offer_expires_at: datetime.datetime | None = Field(None, description="While offered: when the offer passes on.")
+    cover: MemberClassCoverOut | None = Field(
+        None, description="How a seat you hold is paid for; null for a waitlist place, an offer or a given-up seat."
+    )
+
+    @staticmethod
+    def resolve_cover(registration: Any) -> Any:
+        # Read with select_related("cover__credit_pack") (or prefetched): no query here.
+        try:
+            return registration.cover
+        except ClassCover.DoesNotExist:
+            return None
 
 
 Settled = SettlementOutcome
@@ -247,6 +310,23 @@ class MemberRegistrationCancelledOut(MemberRegistrationOut):
         description="What cancelling did to your bill: taken off a draft (removed), credited on this month's "
         "invoice because it was already sent (credited), or nothing had been billed.",
     )
+    late: bool = Field(..., description="Given up inside the cancellation cut-off: the credit kept, or a fee charged.")
+    credits_returned: int = Field(..., description="Class credits given back to your pack.")
+    credits_kept: int = Field(..., description="Class credits kept for a late cancellation.")
+    fee_charged: Decimal | None = Field(
+        ..., description="The late-cancel fee added to this month's bill; null when none was."
+    )
+
+
+class MemberCancellationCostOut(Schema):
+    """What giving up this place now would cost (the cut-off as the cancellation itself applies it)."""
+
+    late: bool = Field(..., description="Now is inside the cut-off for a seat you hold.")
+    cutoff_at: datetime.datetime = Field(..., description="From then on, giving up a seat is late.")
+    credit: Literal["returned", "kept"] | None = Field(
+        ..., description="With a seat paid by a credit: given back (in time) or kept (late)."
+    )
+    fee: Decimal | None = Field(..., description="The late-cancel fee that would be charged; null: none.")
 
 
 class MemberRegistrationQuery(Schema):
@@ -442,3 +522,12 @@ class MemberInvoiceDetailOut(MemberInvoiceOut):
     @staticmethod
     def resolve_payments(invoice: Any) -> Any:
         return list(invoice.payments.all())
+
+
+# -- memberships and credits --------------------------------------------------------------------
+
+
+class MemberFreezeListOut(Schema):
+    items: list[MembershipFreezeOut]
+    count: int
+    freeze_limits: FreezeLimitsOut

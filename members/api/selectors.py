@@ -1,4 +1,5 @@
-"""Reads the API shows a member beyond the portal's pages: their past class places and past sessions.
+"""Reads the API shows a member beyond the portal's pages: their past class places and past sessions, their
+freezes, and what giving up a place now would cost.
 
 The upcoming ones are the portal's own selectors (``members.portal.selectors``); "past" is everything else of the
 member's, so the two lists together hold every registration and session exactly once.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from billing.models import MembershipFreeze
 from members.models import Member
 from members.portal.selectors import with_waitlist_position
 from operations.models import Booking, ClassRegistration, PersonalTrainingSession
@@ -25,7 +27,7 @@ def member_past_registrations(*, member: Member) -> QuerySet[ClassRegistration]:
     )
     return (
         with_waitlist_position(ClassRegistration.objects.filter(member=member).exclude(upcoming))
-        .select_related("group_class__booking__room", "group_class__booking__trainer__user")
+        .select_related("group_class__booking__room", "group_class__booking__trainer__user", "cover__credit_pack")
         .order_by("-group_class__booking__start_time", "-id")
     )
 
@@ -39,3 +41,8 @@ def member_past_sessions(*, member: Member) -> QuerySet[PersonalTrainingSession]
         .select_related("booking__room", "booking__trainer__user")
         .order_by("-booking__start_time", "-id")
     )
+
+
+def member_freezes(*, member: Member) -> QuerySet[MembershipFreeze]:
+    """Every freeze of the member's memberships, latest first; one query."""
+    return MembershipFreeze.objects.filter(membership__member=member).order_by("-starts_on", "-id")

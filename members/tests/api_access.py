@@ -1,4 +1,5 @@
-"""Who may call each member endpoint (read by the API access matrix): members only, and sign-up for anyone."""
+"""Who may call each member endpoint (read by the API access matrix): members only, and sign-up and the
+catalogue (plans, class packs) for anyone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ EVERYONE = frozenset({"anonymous", "member", "trainer", "manager", "front_desk",
 
 API_ACCESS: dict[str, frozenset[str]] = {
     "member_signup": EVERYONE,
+    # What the club offers, for a visitor choosing a plan before signing up.
+    "catalogue_plan_list": EVERYONE,
+    "catalogue_class_pack_list": EVERYONE,
     "member_profile_read": MEMBER,
     "member_profile_update": MEMBER,
     "member_reminders_read": MEMBER,
@@ -25,6 +29,21 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "member_class_register": MEMBER,
     "member_registration_list": MEMBER,
     "member_registration_cancel": MEMBER,
+    "member_registration_cancellation_cost": MEMBER,
+    "member_offer_accept": MEMBER,
+    "member_offer_decline": MEMBER,
+    "member_membership_read": MEMBER,
+    "member_membership_join": MEMBER,
+    "member_membership_change_plan": MEMBER,
+    "member_membership_cancellation_preview": MEMBER,
+    "member_membership_cancel": MEMBER,
+    "member_membership_cancel_withdraw": MEMBER,
+    "member_freeze_list": MEMBER,
+    "member_freeze_preview": MEMBER,
+    "member_freeze_create": MEMBER,
+    "member_freeze_end": MEMBER,
+    "member_credit_pack_list": MEMBER,
+    "member_credit_pack_buy": MEMBER,
     "member_trainer_list": MEMBER,
     "member_trainer_slots": MEMBER,
     "member_pt_session_book": MEMBER,
@@ -35,4 +54,6 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "member_invoice_read": MEMBER,
     "member_calendar_feed_read": MEMBER,
     "member_calendar_feed_rotate": MEMBER,
+    "member_card_read": MEMBER,
+    "member_card_rotate": MEMBER,
 }

@@ -56,9 +56,19 @@ def test_the_timetable_lists_upcoming_classes_with_seats_and_my_place_in_a_fixed
     assert page["count"] == 7
     first, second, _third = page["items"]
     assert (first["id"], first["name"], first["seats_left"], first["waitlist_count"]) == (roomy.pk, "Spin", 3, 0)
-    assert first["my_registration"] == {"id": mine.pk, "status": "registered", "waitlist_position": None}
+    assert first["my_registration"] == {
+        "id": mine.pk,
+        "status": "registered",
+        "waitlist_position": None,
+        "offer_expires_at": None,
+    }
     assert (second["seats_left"], second["waitlist_count"]) == (0, 1)
-    assert second["my_registration"] == {"id": waiting.pk, "status": "waitlisted", "waitlist_position": 1}
+    assert second["my_registration"] == {
+        "id": waiting.pk,
+        "status": "waitlisted",
+        "waitlist_position": 1,
+        "offer_expires_at": None,
+    }
     assert first["trainer"]["name"] == roomy.booking.trainer.full_name
     assert Decimal(first["price"]) == Decimal("8.00")
     assert "email" not in first["trainer"]

@@ -47,7 +47,8 @@ def test_the_dashboard_shows_what_the_home_page_shows_in_a_fixed_number_of_queri
     api = ApiClient(member.user)
     api.get("/member/profile")
 
-    with django_assert_max_num_queries(8):  # the token, the member, and the six of member_dashboard
+    # the token, the member, the six of member_dashboard, and the covers of the upcoming seats
+    with django_assert_max_num_queries(9):
         response = api.get("/member/dashboard")
 
     assert response.status_code == 200, response.content

@@ -146,6 +146,8 @@ def class_registration_cancel(*, registration: ClassRegistration) -> Cancelled[C
         if group_class.booking.start_time <= timezone.now():
             raise SchedulingError("registration_class_started")
         was = current.status
+        current.group_class = group_class
+        late = selectors.cancellation_is_late(current)
         current.status = ClassRegistration.Status.CANCELLED
         current.offer_expires_at = None
         current.save(update_fields=["status", "offer_expires_at"])
@@ -154,9 +156,6 @@ def class_registration_cancel(*, registration: ClassRegistration) -> Cancelled[C
         promoted = None
         if was in ClassRegistration.SEATED and group_class.booking.status == Booking.Status.SCHEDULED:
             promoted = _promote(group_class)
-        late = was == ClassRegistration.Status.REGISTERED and selectors.class_within_cutoff(
-            group_class.booking.start_time
-        )
         effects = announce_cancelled(
             sender=ClassRegistration,
             cause=Cause.OFFER_DECLINED if was == ClassRegistration.Status.OFFERED else Cause.PLACE_GIVEN_UP,

@@ -238,7 +238,9 @@ class TestBookings:
 
     def test_a_class_moves_to_another_room_at_the_same_time(self, mailoutbox):
         window = TrainerAvailabilityFactory()
-        registration = ClassRegistrationFactory(group_class__booking__trainer=window.trainer)
+        registration = ClassRegistrationFactory(
+            group_class__booking__trainer=window.trainer, group_class__booking__start_time=window.start_time
+        )
         booking = registration.group_class.booking
         start, room = booking.start_time, RoomFactory()
 
@@ -260,7 +262,7 @@ class TestBookings:
 
     def test_moving_into_a_taken_room_is_a_conflict(self):
         window = TrainerAvailabilityFactory()
-        booking = GroupClassFactory(booking__trainer=window.trainer).booking
+        booking = GroupClassFactory(booking__trainer=window.trainer, booking__start_time=window.start_time).booking
         other = BookingFactory(start_time=booking.start_time, title="Open day")
 
         response = staff_api("front_desk").put(f"/staff/bookings/{booking.pk}/room", {"room": other.room.pk})

@@ -82,7 +82,7 @@ class TestAvailabilityAdmin:
 
     def test_the_delete_action_keeps_windows_that_bookings_rely_on(self, admin_client):
         relied_on = TrainerAvailabilityFactory()
-        GroupClassFactory(booking__trainer=relied_on.trainer)  # tomorrow 10-11, inside the window
+        GroupClassFactory(booking__trainer=relied_on.trainer, booking__start_time=relied_on.start_time)  # inside
         free = TrainerAvailabilityFactory()
 
         response = admin_client.post(
