@@ -547,6 +547,20 @@ def cancellation_end(*, membership: Membership, today: datetime.date) -> datetim
     return max(today, notice_ends, term_ends)
 
 
+CancellationReason = Literal["minimum_term", "notice", "immediate"]
+
+
+def cancellation_reason(*, membership: Membership, today: datetime.date, ends_on: datetime.date) -> CancellationReason:
+    """Which of the plan's terms set ``ends_on`` (from :func:`cancellation_end`): the minimum term when it runs past
+    the notice, else the notice period, else none (it ends at once). The doors word it."""
+    term_ends = minimum_term_end(membership)
+    if term_ends is not None and ends_on == term_ends and term_ends > today:
+        return "minimum_term"
+    if membership.plan.notice_months:
+        return "notice"
+    return "immediate"
+
+
 def minimum_term_end(membership: Membership) -> datetime.date | None:
     """The last day of the membership's minimum term, or None when its plan has none."""
     months = membership.plan.minimum_term_months

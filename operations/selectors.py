@@ -263,9 +263,11 @@ def expired_offers(*, now: datetime.datetime) -> QuerySet[ClassRegistration]:
     ).order_by("offer_expires_at", "pk")
 
 
-def member_commitment_between(*, member_id: int, start: datetime.datetime, end: datetime.datetime) -> Booking | None:
+def member_commitment_between(
+    *, member_id: int, start: datetime.datetime, end: datetime.datetime, exclude_session_id: int | None = None
+) -> Booking | None:
     """The member's first live class place or scheduled PT session overlapping [start, end), or None; two queries
-    at most. Billing asks it before freezing days that hold a booking."""
+    at most. The clash check of every booking asks it, and billing before freezing days that hold a booking."""
     registration = (
         ClassRegistration.objects.filter(
             member_id=member_id,
@@ -280,17 +282,15 @@ def member_commitment_between(*, member_id: int, start: datetime.datetime, end: 
     )
     if registration is not None:
         return registration.group_class.booking
-    return (
-        Booking.objects.filter(
-            pt_session__member_id=member_id,
-            status=Booking.Status.SCHEDULED,
-            start_time__lt=end,
-            end_time__gt=start,
-        )
-        .select_related("trainer__user")
-        .order_by("start_time")
-        .first()
+    sessions = Booking.objects.filter(
+        pt_session__member_id=member_id,
+        status=Booking.Status.SCHEDULED,
+        start_time__lt=end,
+        end_time__gt=start,
     )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pt_session__pk=exclude_session_id)
+    return sessions.select_related("trainer__user").order_by("start_time").first()
 
 
 def rooms_free(

@@ -20,6 +20,7 @@ from billing.selectors import (
     InvoiceWithTotals,
     PlanMonthCharge,
     cancellation_end,
+    cancellation_reason,
     credits_left,
     freeze_limits,
     frozen_days_this_year,
@@ -465,14 +466,13 @@ def cancellation_preview(member: Member) -> CancellationPreviewOut:
         ends_on = membership.ended_on
     else:
         ends_on = cancellation_end(membership=membership, today=today)
-    if term_ends is not None and ends_on == term_ends and ends_on > today:
-        reason = "minimum_term"
+    reason = cancellation_reason(membership=membership, today=today, ends_on=ends_on)
+    if reason == "minimum_term" and term_ends is not None:
         explanation = f"The plan's minimum term of {plan.minimum_term_months} months runs until {term_ends:%d %b %Y}."
-    elif plan.notice_months:
-        reason = "notice"
+    elif reason == "notice":
         explanation = f"The plan's notice period is {plan.notice_months} month{'s' if plan.notice_months > 1 else ''}."
     else:
-        reason, explanation = "immediate", "The plan has no notice period."
+        explanation = "The plan has no notice period."
     return CancellationPreviewOut(
         ends_on=ends_on,
         cancelled=membership.cancelled_on is not None,

@@ -17,7 +17,8 @@ from trainers.models import Trainer, TrainerAvailability
 
 from ..describe import describe_booking, describe_span
 from ..errors import SchedulingError
-from ..models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession, Room
+from ..models import Booking, GroupClass, Room
+from ..selectors import member_commitment_between
 
 MAX_AVAILABILITY = datetime.timedelta(hours=16)
 MAX_CLASS = datetime.timedelta(hours=8)
@@ -229,32 +230,13 @@ def member_clash(
     exclude_session_id: int | None = None,
 ) -> SchedulingError | None:
     """The member's live class or scheduled PT session overlapping the span, described for them."""
-    registration = (
-        ClassRegistration.objects.filter(
-            member=member,
-            status__in=ClassRegistration.LIVE,
-            group_class__booking__status=Booking.Status.SCHEDULED,
-            group_class__booking__start_time__lt=end,
-            group_class__booking__end_time__gt=start,
-        )
-        .select_related("group_class__booking")
-        .order_by("group_class__booking__start_time")
-        .first()
+    booking = member_commitment_between(
+        member_id=member.pk, start=start, end=end, exclude_session_id=exclude_session_id
     )
-    if registration is not None:
-        return SchedulingError("member_busy", commitment=describe_booking(registration.group_class.booking))
-    sessions = PersonalTrainingSession.objects.filter(
-        member=member,
-        booking__status=Booking.Status.SCHEDULED,
-        booking__start_time__lt=end,
-        booking__end_time__gt=start,
-    )
-    if exclude_session_id is not None:
-        sessions = sessions.exclude(pk=exclude_session_id)
-    session = sessions.select_related("booking__trainer__user").order_by("booking__start_time").first()
-    if session is not None:
-        booking = session.booking
-        trainer = f" with {booking.trainer}" if booking.trainer_id else ""
-        when = describe_span(booking.start_time, booking.end_time)
-        return SchedulingError("member_busy", commitment=f"personal training{trainer} {when}")
-    return None
+    if booking is None:
+        return None
+    if booking.kind == Booking.Kind.GROUP_CLASS:
+        return SchedulingError("member_busy", commitment=describe_booking(booking))
+    trainer = f" with {booking.trainer}" if booking.trainer_id else ""
+    when = describe_span(booking.start_time, booking.end_time)
+    return SchedulingError("member_busy", commitment=f"personal training{trainer} {when}")

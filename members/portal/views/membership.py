@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from billing.models import Membership, MembershipFreeze, MembershipPlan
-from billing.selectors import cancellation_end, minimum_term_end
+from billing.selectors import cancellation_end, cancellation_reason, minimum_term_end
 from billing.services import (
     membership_cancel,
     membership_cancel_withdraw,
@@ -135,13 +135,15 @@ class MembershipChangeView(MembershipPageMixin, ServiceFormView):
         return redirect("members:membership")
 
 
-def cancellation_reason(membership: Membership, today: datetime.date, ends_on: datetime.date) -> str:
-    """Why a cancellation given today ends the membership on ``ends_on``: the minimum term or the notice period."""
+def cancellation_why(membership: Membership, today: datetime.date, ends_on: datetime.date) -> str:
+    """Why a cancellation given today ends the membership on ``ends_on`` (``billing.selectors.cancellation_reason``),
+    in the member's words."""
     plan = membership.plan
+    reason = cancellation_reason(membership=membership, today=today, ends_on=ends_on)
     term_ends = minimum_term_end(membership)
-    if term_ends is not None and ends_on == term_ends and term_ends > today:
+    if reason == "minimum_term" and term_ends is not None:
         return f"Your plan has a minimum term of {_months(plan.minimum_term_months)}, until {day_text(term_ends)}."
-    if plan.notice_months:
+    if reason == "notice":
         notice = "1 month’s" if plan.notice_months == 1 else f"{plan.notice_months} months’"
         return f"Your plan asks for {notice} notice."
     return "Your plan has no notice period."
@@ -159,7 +161,7 @@ class MembershipCancelView(MembershipPageMixin, ServiceFormView):
         context["page"] = self.page
         if membership is not None and membership.cancelled_on is None:
             ends_on = cancellation_end(membership=membership, today=self.today)
-            context.update(ends_on=ends_on, reason=cancellation_reason(membership, self.today, ends_on))
+            context.update(ends_on=ends_on, reason=cancellation_why(membership, self.today, ends_on))
         return context
 
     def perform(self, form):
