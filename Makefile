@@ -1,4 +1,4 @@
-# Clubsite: `make run` to try it, `make check` and `make test` to check it. Both install what they need first.
+# Clubsite: `make run` to try it (`make dev` to work on it), `make check` and `make test` to check it. Both install what they need first.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run worker migrate seed test test-dates check db-stop db-status clean bench loadtest
+.PHONY: install run dev worker migrate seed test test-dates check db-stop db-status clean bench loadtest
 
 install: $(STAMP)
 
@@ -25,8 +25,14 @@ seed: migrate
 	$(MANAGE) seed_demo
 
 # Seeds demo data only into an empty database, then serves the site with a job worker beside it (the worker sends
-# the mail and prints it here); Ctrl-C stops both.
+# the mail and prints it here); Ctrl-C stops both. The site as people meet it: the designed error pages, static
+# files through WhiteNoise (clubsite/settings/run.py).
 run: migrate
+	$(MANAGE) seed_demo --if-empty
+	DJANGO_SETTINGS_MODULE=clubsite.settings.run $(MANAGE) runsite $(HOST):$(PORT)
+
+# The same for a developer: Django's debug pages (a traceback on an error, the URL list on a 404).
+dev: migrate
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) runsite $(HOST):$(PORT)
 

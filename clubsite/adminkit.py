@@ -10,18 +10,22 @@ from typing import ClassVar
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.contrib.admin.views import main as changelist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.models import F, Max, Min, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
+from clubsite.core.dates import club_year, parse_club_moment
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
 
@@ -107,9 +111,12 @@ def run_service_action(
     request,
     queryset: Iterable,
     action: Callable,
-    done: str,
+    done: str | Callable[[int], str],
 ) -> int:
-    """Apply a service to each selected row, reporting each refusal by name and the successes together."""
+    """Apply a service to each selected row, reporting each refusal by name and the successes together.
+
+    ``done`` says what succeeded: a function of the count giving the whole sentence ("1 class cancelled."), or
+    a label shown as "Label: 3."."""
     succeeded = 0
     for obj in queryset:
         try:
@@ -119,7 +126,8 @@ def run_service_action(
         else:
             succeeded += 1
     if succeeded:
-        modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+        said = done(succeeded) if callable(done) else f"{done}: {succeeded}."
+        modeladmin.message_user(request, said, messages.SUCCESS)
     return succeeded
 
 
@@ -381,3 +389,128 @@ class LargeTableAdminMixin:
             obj.pk,
             label,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The club's admin site: every changelist reads the dates in its address within the club's dates
+# ---------------------------------------------------------------------------------------------
+
+# The changelist's own parameters (paging, ordering, search, popups): never a field's lookup.
+_CHANGELIST_PARAMETERS = {
+    changelist.ALL_VAR,
+    changelist.ORDER_VAR,
+    changelist.PAGE_VAR,
+    changelist.SEARCH_VAR,
+    changelist.ERROR_FLAG,
+    # The popup, its target field and the facet counts (django.contrib.admin.options' names for them).
+    "_popup",
+    "_to_field",
+    "_facets",
+    "_changelist_filters",
+}
+_DATE_PARTS = {"month": (1, 12), "day": (1, 31)}
+# Lookups whose value is not a date of the field: a yes/no (``isnull``, and ``isempty`` of Django's
+# EmptyFieldListFilter). A list of dates is read one by one below.
+_NOT_DATE_VALUED = {"isnull", "isempty"}
+
+
+def _date_field_lookup(model: type[models.Model], name: str) -> tuple[str, models.Field, list[str]] | None:
+    """(the field's path, the date field, the lookups after it) when the parameter ``name`` filters on a date or
+    date and time (``started_on``, ``booking__start_time__year``, ``created_at__gte``); None for any other."""
+    parts = name.split("__")
+    for index, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation:
+            related = field.related_model
+            if not isinstance(related, type):  # a generic relation has no one model to walk into
+                return None
+            model = related
+            continue
+        if isinstance(field, models.DateField):  # a DateTimeField is one too
+            return "__".join(parts[: index + 1]), field, parts[index + 1 :]
+        return None
+    return None
+
+
+def _date_value_problem(lookups: list[str], values: list[str]) -> str | None:
+    lookup = lookups[0] if lookups else "exact"
+    if lookup in _NOT_DATE_VALUED:
+        return None
+    try:
+        for value in values:
+            if lookup == "year":
+                club_year(value)
+            elif lookup in _DATE_PARTS:
+                low, high = _DATE_PARTS[lookup]
+                if not (value.isdigit() and low <= int(value) <= high):
+                    return f"Enter a {lookup} as a number from {low} to {high}."
+            else:
+                for each in value.split(",") if lookup in ("in", "range") else [value]:
+                    parse_club_moment(each)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
+def date_parameter_problems(model: type[models.Model], query: QueryDict) -> dict[str, str]:
+    """The parameters of a changelist's address that filter on a date (a date hierarchy's year, month and day,
+    a date filter's bounds, a plain date lookup) and are not a date within the club's dates, each with what to
+    tell the person. A field's other date parameters go with a refused one: a month means nothing without its
+    year, a range nothing without its other end."""
+    lookups_of: dict[str, list[str]] = {}
+    refused: dict[str, str] = {}
+    for name, values in query.lists():
+        if name in _CHANGELIST_PARAMETERS:
+            continue
+        found = _date_field_lookup(model, name)
+        if found is None:
+            continue
+        path, field, lookups = found
+        lookups_of.setdefault(path, []).append(name)
+        problem = _date_value_problem(lookups, values)
+        if problem is not None and path not in refused:
+            refused[path] = f"{capfirst(field.verbose_name)}: {problem}"
+    return {name: problem for path, problem in refused.items() for name in lookups_of[path]}
+
+
+class BoundedDatesAdminMixin:
+    """A changelist refuses a date in its address outside the club's dates with a message, never a 500.
+
+    Django steps past a date hierarchy's year 9999 (to year 10000) and sends any year to the database; the list
+    is shown again without the refused parameters, the others kept, with the reason above it.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        problems = date_parameter_problems(self.model, request.GET)
+        if not problems:
+            return super().changelist_view(request, extra_context)
+        for problem in dict.fromkeys(problems.values()):
+            self.message_user(request, problem, messages.ERROR)
+        kept = request.GET.copy()
+        for name in problems:
+            kept.pop(name)
+        return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+
+
+class ClubAdminSite(admin.AdminSite):
+    """The back office's admin site: every ModelAdmin registered with it (the project's and the packages')
+    reads the dates in its changelist's address within the club's dates (``BoundedDatesAdminMixin``)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, BoundedDatesAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (BoundedDatesAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
+
+class ClubAdminConfig(AdminConfig):
+    """``django.contrib.admin`` with the club's site as ``admin.site`` (INSTALLED_APPS names this)."""
+
+    default_site = "clubsite.adminkit.ClubAdminSite"

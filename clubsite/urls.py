@@ -30,3 +30,6 @@ urlpatterns = [
     re_path(r"^api/", api_views.not_found),
     path("docs", RedirectView.as_view(pattern_name="api-docs"), name="docs"),
 ]
+
+# A 403 under /admin/ stays in the back office's layout; elsewhere it is the site's (templates/403.html).
+handler403 = "clubsite.backoffice.denied.permission_denied"

@@ -38,6 +38,8 @@ class ClubError(Exception):
 
     messages: ClassVar[Mapping[str, Message]] = {
         "conflict": Message("The change conflicts with existing data; nothing was saved.", kind=CONFLICT),
+        # Every app's: a text over its column's limit (clubsite.core.db.text_limit), under the column's field.
+        "text_too_long": Message("Write at most {limit} characters."),
     }
 
     code: str

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clubsite.core.db import text_limit
+
 #: Who may open the desk and see visits, who may check people in, who may read and write staff notes
 #: (the front desk role and the manager: operations.staff's role table).
 VIEW_VISITS = "frontdesk.view_visit"
@@ -68,6 +70,7 @@ class StaffNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["member", "created_at"], name="frontdesk_note_member_at")]
+        constraints = [text_limit("frontdesk_staffnote", "text", NOTE_MAX_LENGTH)]
 
     def __str__(self) -> str:
         return f"Note on {self.member} ({timezone.localtime(self.created_at):%Y-%m-%d})"

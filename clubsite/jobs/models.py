@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from clubsite.core.db import text_limit
+
 
 class JobReceipt(models.Model):
     """One row per thing a job has done, so a job that runs twice (a retry, two workers) never acts twice.
@@ -33,13 +35,18 @@ class JobFailure(models.Model):
     job_id = models.BigIntegerField(help_text="The procrastinate job that failed (procrastinate_jobs.id).")
     task_name = models.CharField(max_length=128, help_text="The task the job ran.")
     attempt = models.PositiveIntegerField(help_text="Which attempt failed: 1 for the first run.")
-    error = models.TextField(help_text="The exception's type and message.")
-    traceback = models.TextField(blank=True, help_text="Where it was raised, for the developer.")
+    # clubsite.jobs.queue keeps the first 2000 characters of the error and the last 8000 of the traceback.
+    error = models.TextField(max_length=2000, help_text="The exception's type and message.")
+    traceback = models.TextField(max_length=8000, blank=True, help_text="Where it was raised, for the developer.")
     failed_at = models.DateTimeField(default=timezone.now, help_text="When the attempt failed.")
 
     class Meta:
         ordering = ["-failed_at", "-id"]
         indexes = [models.Index(fields=["job_id", "-failed_at"], name="jobs_jobfailure_job")]
+        constraints = [
+            text_limit("jobs_jobfailure", "error", 2000),
+            text_limit("jobs_jobfailure", "traceback", 8000),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.job_id} attempt {self.attempt}: {self.error[:60]}"

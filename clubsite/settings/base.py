@@ -16,7 +16,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site reads every changelist's dates within the club's (clubsite.adminkit).
+    "clubsite.adminkit.ClubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "clubsite.api.middleware.ApiBodyLimit",
+    # After the body limit (an API body too big is refused unread), before any view: no NUL byte reaches a query.
+    "clubsite.middleware.RefuseNulBytes",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +127,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("CLUB_TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in one style everywhere ("07:00", "24 Nov 2026"): the locale's own formats would win over
+# DATE_FORMAT and TIME_FORMAT settings, so the club's are a format module (clubsite/settings/formats).
+FORMAT_MODULE_PATH = ["clubsite.settings.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -148,6 +154,13 @@ CLUB_NAME = env("CLUB_NAME", default="Clubsite Health & Fitness")
 CLUB_ADDRESS = env("CLUB_ADDRESS", default="1 High Street, Kingston upon Thames KT1 1AA")
 CLUB_PHONE = env("CLUB_PHONE", default="020 7946 0000")
 CLUB_CONTACT_EMAIL = env("CLUB_CONTACT_EMAIL", default="hello@clubsite.test")
+# On every invoice (the printable page and the PDF): the club's tax registration, and how to pay (bank details).
+CLUB_TAX_NUMBER = env("CLUB_TAX_NUMBER", default="VAT GB 123 4567 89")
+CLUB_PAYMENT_INSTRUCTIONS = env(
+    "CLUB_PAYMENT_INSTRUCTIONS",
+    default="Bank transfer to Clubsite Health & Fitness Ltd, sort code 20-00-00, account 12345678; "
+    "or by card or cash at the front desk.",
+)
 # The site's address as members reach it: mail is sent by a worker, outside any request, and links back here.
 CLUB_SITE_URL = env("CLUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long before a class or PT session its reminder goes out.

@@ -11,8 +11,9 @@ from clubsite.accounts.errors import AccountError
 from clubsite.core.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, ClubError, Message
 from members.errors import MemberError
 from operations.errors import SchedulingError
+from trainers.errors import TrainerError
 
-APP_ERRORS = [AccountError, MemberError, SchedulingError, BillingError]
+APP_ERRORS = [AccountError, MemberError, TrainerError, SchedulingError, BillingError]
 
 
 class ShopError(ClubError):

@@ -7,6 +7,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from clubsite.core.db import text_limit
+
 
 class WebhookEndpoint(models.Model):
     """An address that receives the events it subscribed to, signed with its secret (Standard Webhooks)."""
@@ -72,7 +74,9 @@ class WebhookDelivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The HTTP status of the last attempt (empty: no answer)."
     )
-    last_error = models.TextField(blank=True, help_text="What went wrong with the last attempt, if it failed.")
+    last_error = models.TextField(
+        max_length=2000, blank=True, help_text="What went wrong with the last attempt, if it failed."
+    )
     last_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When it was last sent.")
     delivered_at = models.DateTimeField(null=True, blank=True, help_text="When the endpoint accepted it (2xx).")
     status = models.CharField(
@@ -91,7 +95,8 @@ class WebhookDelivery(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name_plural = "webhook deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhooks_webhookdelivery_once_per_event")
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhooks_webhookdelivery_once_per_event"),
+            text_limit("webhooks_webhookdelivery", "last_error", 2000),
         ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="webhooks_delivery_recent"),
