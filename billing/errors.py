@@ -144,6 +144,9 @@ class BillingError(ClubError):
         "invoice_empty": Message("Add at least one line before issuing the invoice.", "invoice", kind=CONFLICT),
         "invoice_number_missing": Message("An issued invoice has a number and an issue date."),
         "invoice_number_taken": Message("This invoice number is already in use.", kind=CONFLICT),
+        "invoice_void_no_document": Message(
+            "A void invoice bills nothing, so it has no printable copy or PDF.", "invoice", kind=CONFLICT
+        ),
         # payments, refunds and voids
         "payment_invoice_not_issued": Message(
             "Payments can only be recorded against an issued invoice.", "invoice", kind=CONFLICT
@@ -151,6 +154,9 @@ class BillingError(ClubError):
         "payment_invoice_already_paid": Message("This invoice is already paid in full.", "invoice", kind=CONFLICT),
         "payment_above_balance": Message("The payment is more than the balance still due.", "amount", kind=CONFLICT),
         "payment_in_future": Message("A payment cannot be received in the future.", "received_at"),
+        "payment_before_issue": Message(
+            "A payment cannot be received before its invoice was issued ({issued_on}).", "received_at"
+        ),
         "refund_invoice_status": Message(
             "Refunds can only be made on an issued or paid invoice.", "invoice", kind=CONFLICT
         ),

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clubsite.core.db import DateRange
+from clubsite.core.db import DateRange, text_limit
 
 ZERO = Decimal("0.00")
 
@@ -46,12 +46,13 @@ class MembershipPlan(models.Model):
         db_default=0,
         help_text="A cancellation takes effect this many months after the member asks (never before the minimum term).",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["monthly_fee", "name"]
         constraints = [
+            text_limit("billing_membershipplan", "description", 2000),
             models.CheckConstraint(
                 condition=Q(monthly_fee__gte=0),
                 name="billing_membershipplan_fee_not_negative",
@@ -318,7 +319,17 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or f"Draft invoice #{self.pk}"
+        if self.number:
+            return self.number
+        return f"Void invoice #{self.pk}" if self.status == self.Status.VOID else f"Draft invoice #{self.pk}"
+
+    @property
+    def title(self) -> str:
+        """What its page and its document are headed: "Invoice INV-2026-000012", "Draft invoice #12", and "Void
+        invoice ..." once voided, so that a void invoice is never taken for a bill."""
+        if self.status == self.Status.VOID:
+            return f"Void invoice {self.number}" if self.number else f"Void invoice #{self.pk}"
+        return f"Invoice {self.number}" if self.number else f"Draft invoice #{self.pk}"
 
     @property
     def total(self) -> Decimal:

@@ -148,21 +148,23 @@ def member_outstanding_balance(*, member: Member) -> Decimal:
     return result["outstanding"] or ZERO
 
 
+def invoices_in_full(queryset: QuerySet[Invoice] | None = None) -> QuerySet[InvoiceWithTotals]:
+    """Invoices with their member, totals, lines and payments, as a page or a document shows one: three queries,
+    whatever the number of lines."""
+    queryset = Invoice.objects.all() if queryset is None else queryset
+    return invoices_with_totals(queryset.select_related("member__user")).prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("id")),
+        Prefetch("payments", queryset=Payment.objects.order_by("received_at", "id")),
+    )
+
+
 def invoice_detail(*, member: Member, invoice_id: int) -> InvoiceWithTotals | None:
     """One of the member's invoices with its lines and payments (three queries), or None if not theirs."""
     try:
         invoice_id = int(invoice_id)
     except (TypeError, ValueError):
         return None
-    return (
-        invoices_with_totals(_member_invoices(member))
-        .prefetch_related(
-            Prefetch("lines", queryset=InvoiceLine.objects.order_by("id")),
-            Prefetch("payments", queryset=Payment.objects.order_by("received_at", "id")),
-        )
-        .filter(pk=invoice_id)
-        .first()
-    )
+    return invoices_in_full(_member_invoices(member)).filter(pk=invoice_id).first()
 
 
 def first_overdue_day(due_date: datetime.date) -> datetime.date:

@@ -6,7 +6,7 @@ and billing's receiver settles what was billed for it, so nothing here extends a
 """
 
 from .freezes import MembershipFreezeAdmin
-from .invoices import BILLED, NOTHING_TO_BILL, InvoiceAdmin
+from .invoices import NOTHING_TO_BILL, InvoiceAdmin, billed_text
 from .lines import InvoiceLineAdmin
 from .memberships import MembershipAdmin, MembershipPlanAdmin
 from .packs import ClassPackAdmin, CreditPackAdmin
@@ -14,7 +14,6 @@ from .payments import PaymentAdmin
 from .runs import BillingRunAdmin
 
 __all__ = [
-    "BILLED",
     "BillingRunAdmin",
     "ClassPackAdmin",
     "CreditPackAdmin",
@@ -25,4 +24,5 @@ __all__ = [
     "MembershipPlanAdmin",
     "NOTHING_TO_BILL",
     "PaymentAdmin",
+    "billed_text",
 ]

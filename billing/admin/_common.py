@@ -8,12 +8,30 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
+from clubsite.core.money import money_text
+
 MEMBER_SEARCH_FIELDS = ("member__user__email", "member__user__first_name", "member__user__last_name")
 
 
 def day_text(day: datetime.date | None) -> str:
     """A day as the back office writes it in messages: "Wed 31 Mar 2027"."""
     return "—" if day is None else f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def short_day_text(day: datetime.date | None) -> str:
+    """A day in a list's column: "31 Mar 2027"."""
+    return "—" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def money_column(attribute: str, description: str, *, ordering: str | None = None):
+    """A list column or read-only field showing the money in ``attribute`` as everywhere else (£1,234.50), sorted by
+    ``ordering`` when given."""
+
+    @admin.display(description=description, ordering=ordering)
+    def shown(model_admin, obj) -> str:
+        return money_text(getattr(obj, attribute))
+
+    return shown
 
 
 def months_text(months: int) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from clubsite import adminkit
 from clubsite.core.clock import club_today
@@ -22,6 +23,16 @@ from ._common import day_text
 FREEZE_SEARCH_FIELDS = tuple(
     f"membership__{field}" for field in ("member__user__email", "member__user__first_name", "member__user__last_name")
 )
+
+
+def ended_text(count: int) -> str:
+    return ngettext(
+        "One freeze is over (one that had not started is called off): its membership runs, and is billed, again "
+        "from today.",
+        "{count} freezes are over (those that had not started are called off): their memberships run, and are "
+        "billed, again from today.",
+        count,
+    ).format(count=count)
 
 
 def _limits_text() -> str:
@@ -170,5 +181,5 @@ class MembershipFreezeAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
             request,
             queryset.select_related("membership__member__user", "membership__plan").order_by("pk"),
             lambda freeze: services.membership_freeze_end(freeze=freeze, back_on=today),
-            "Ended",
+            ended_text,
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from clubsite import adminkit
 
 from .. import services
 from ..models import InvoiceLine
+from ._common import money_column
 
 
 class InvoiceLineForm(adminkit.ServiceAdminForm):
@@ -32,12 +34,20 @@ class InvoiceLineForm(adminkit.ServiceAdminForm):
         )
 
 
+def removed_text(count: int) -> str:
+    return ngettext(
+        "One line was taken off its draft invoice; what it billed can be billed again.",
+        "{count} lines were taken off their draft invoices; what they billed can be billed again.",
+        count,
+    ).format(count=count)
+
+
 @admin.register(InvoiceLine)
 class InvoiceLineAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     """Lines are added to drafts by hand here; billed things are added by generating invoices."""
 
     form = InvoiceLineForm
-    list_display = ("description", "invoice", "member", "kind", "quantity", "unit_price", "amount", "voided")
+    list_display = ("description", "invoice", "member", "kind", "quantity", "price", "amount", "voided")
     list_filter = ("kind", "voided", "invoice__status")
     list_select_related = ("invoice__member__user",)
     search_fields = ("description", "invoice__number", "invoice__member__user__last_name")
@@ -47,7 +57,7 @@ class InvoiceLineAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("invoice", "kind", "description", "quantity", "unit_price")
-        return ("invoice", "kind", "description", "quantity", "unit_price", "voided")
+        return ("invoice", "kind", "description", "quantity", "price", "amount", "voided")
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.get_fields(request, obj)
@@ -67,12 +77,11 @@ class InvoiceLineAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin
     def member(self, line: InvoiceLine):
         return line.invoice.member
 
-    @admin.display(description="amount")
-    def amount(self, line: InvoiceLine):
-        return line.amount
+    price = money_column("unit_price", "unit price", ordering="unit_price")
+    amount = money_column("amount", "amount")
 
     @admin.action(description="Remove the selected lines from their draft invoices", permissions=["remove"])
     def remove_lines(self, request, queryset):
         adminkit.run_service_action(
-            self, request, queryset, lambda line: services.invoice_line_remove(line=line), "Removed"
+            self, request, queryset, lambda line: services.invoice_line_remove(line=line), removed_text
         )

@@ -15,11 +15,12 @@ from clubsite import adminkit
 from clubsite.core.clock import club_today
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
+from clubsite.core.money import money_text
 
 from .. import services
 from ..models import Membership, MembershipFreeze, MembershipPlan
 from ..selectors import minimum_term_end
-from ._common import MEMBER_SEARCH_FIELDS, day_text, months_text, service_form_page
+from ._common import MEMBER_SEARCH_FIELDS, day_text, money_column, months_text, service_form_page, short_day_text
 
 PLAN_FIELDS = (
     "name",
@@ -68,7 +69,7 @@ class MembershipPlanForm(adminkit.ServiceAdminForm):
 @admin.register(MembershipPlan)
 class MembershipPlanAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     form = MembershipPlanForm
-    list_display = ("name", "monthly_fee", "joining_fee", "included", "term", "notice", "is_active")
+    list_display = ("name", "monthly", "joining", "included", "term", "notice", "is_active")
     list_filter = ("is_active", "classes")
     search_fields = ("name",)
     fieldsets = (
@@ -77,6 +78,9 @@ class MembershipPlanAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
         ("Classes included", {"fields": ("classes", "classes_per_month")}),
         ("Terms", {"fields": ("minimum_term_months", "notice_months")}),
     )
+
+    monthly = money_column("monthly_fee", "monthly fee", ordering="monthly_fee")
+    joining = money_column("joining_fee", "joining fee", ordering="joining_fee")
 
     def has_delete_permission(self, request, obj=None):
         # Memberships refer to their plan; a plan no longer offered is made inactive.
@@ -185,7 +189,9 @@ def _one_per_member(memberships):
 class MembershipAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
     """Joining (first invoice at once) or a plain start ending the current plan; notice, plan changes, freezes."""
 
-    list_display = ("member", "plan", "started_on", "ended_on", "cancelled_on", "term_ends")
+    # Few enough columns to fit beside the navigation and the filters at 1280 px: the start and end read as one span,
+    # the names wrap.
+    list_display = ("person", "plan_name", "runs", "notice_given", "term_until")
     list_filter = (
         "plan",
         ("ended_on", admin.EmptyFieldListFilter),
@@ -226,6 +232,29 @@ class MembershipAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
     @admin.display(description="minimum term until")
     def term_ends(self, membership: Membership):
         return minimum_term_end(membership) or "—"
+
+    @admin.display(description="member", ordering="member__user__last_name")
+    def person(self, membership: Membership) -> str:
+        return membership.member.full_name
+
+    @admin.display(description="plan", ordering="plan__name")
+    def plan_name(self, membership: Membership) -> str:
+        return membership.plan.name
+
+    @admin.display(description="runs", ordering="started_on")
+    def runs(self, membership: Membership) -> str:
+        """ "2 Oct 2026 – 31 Mar 2027", or "from 2 Oct 2026" while it has no end."""
+        if membership.ended_on is None:
+            return f"from {short_day_text(membership.started_on)}"
+        return f"{short_day_text(membership.started_on)} – {short_day_text(membership.ended_on)}"
+
+    @admin.display(description="notice given", ordering="cancelled_on")
+    def notice_given(self, membership: Membership) -> str:
+        return short_day_text(membership.cancelled_on)
+
+    @admin.display(description="term until")
+    def term_until(self, membership: Membership) -> str:
+        return short_day_text(minimum_term_end(membership))
 
     @admin.display(description="manage")
     def manage(self, membership: Membership):
@@ -323,7 +352,7 @@ class MembershipAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
                 invoice = joined.invoice
                 text = (
                     f"{joined.membership.member} joined on {joined.membership.plan}; "
-                    f"invoice {invoice} of {invoice.total} issued."
+                    f"invoice {invoice} of {money_text(invoice.total)} issued."
                 )
                 self.message_user(request, text, messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:billing_membership_change", args=[joined.membership.pk]))

@@ -15,7 +15,7 @@ from clubsite.core.clock import club_today
 
 from .. import services
 from ..models import ClassPack, CreditPack
-from ._common import MEMBER_SEARCH_FIELDS, day_text
+from ._common import MEMBER_SEARCH_FIELDS, day_text, money_column
 
 
 class ClassPackForm(adminkit.ServiceAdminForm):
@@ -39,9 +39,11 @@ class ClassPackForm(adminkit.ServiceAdminForm):
 @admin.register(ClassPack)
 class ClassPackAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     form = ClassPackForm
-    list_display = ("name", "credits", "price", "valid_days", "is_active", "sold")
+    list_display = ("name", "credits", "selling_price", "valid_days", "is_active", "sold")
     list_filter = ("is_active",)
     search_fields = ("name",)
+
+    selling_price = money_column("price", "price", ordering="price")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sold_count=Count("purchases"))

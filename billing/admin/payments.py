@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
 
 from clubsite import adminkit
 from clubsite.core.clock import club_today
 
 from .. import services
 from ..models import Payment
+from ._common import money_column
 
 
 class PaymentForm(adminkit.ServiceAdminForm):
@@ -41,7 +44,9 @@ class PaymentAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
     """Payments are never edited or deleted: a mistake is corrected by a refund entry."""
 
     form = PaymentForm
-    list_display = ("received_at", "invoice", "member", "kind", "amount", "method", "reference", "recorded_by")
+    # Few enough columns to fit beside the navigation and the filters at 1280 px: a refund reads as a negative amount,
+    # the reference under the method.
+    list_display = ("received", "invoice_name", "member", "money", "how", "recorded_by")
     list_filter = ("kind", "method")
     list_select_related = ("invoice__member__user", "recorded_by")
     search_fields = (
@@ -55,6 +60,22 @@ class PaymentAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
     # Newest first, along the (received_at, id) index: what was just recorded is what staff check.
     ordering = ("-received_at", "-id")
     actions = ("export_csv",)
+    money = money_column("signed_amount", "amount", ordering="amount")
+
+    @admin.display(description="invoice", ordering="invoice__number")
+    def invoice_name(self, payment: Payment) -> str:
+        # Text, not the foreign key's column: that one never wraps, and an invoice number may at its hyphens.
+        return str(payment.invoice)
+
+    @admin.display(description="received", ordering="received_at")
+    def received(self, payment: Payment) -> str:
+        return f"{timezone.localtime(payment.received_at):%-d %b %Y %H:%M}"
+
+    @admin.display(description="method", ordering="method")
+    def how(self, payment: Payment):
+        if not payment.reference:
+            return payment.get_method_display()
+        return format_html("{}<br><small>{}</small>", payment.get_method_display(), payment.reference)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

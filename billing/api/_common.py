@@ -19,6 +19,16 @@ from .schemas import (
     StaffPaymentOut,
 )
 
+#: The OpenAPI answer of an endpoint that returns an invoice's PDF (a download, not JSON).
+PDF_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The invoice as a PDF (A4), the same as its printable page.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
 
 def membership_out(membership: Membership) -> StaffMembershipOut:
     """Load ``member__user`` and ``plan`` with it."""

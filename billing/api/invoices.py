@@ -1,21 +1,22 @@
 """Invoices as the billing admin has them: generating drafts for a period, drafts by hand and their lines,
 issuing, voiding, payments and refunds; the same permissions, the same services."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from billing import services
+from billing.documents import invoice_document, invoice_pdf_response
 from billing.models import Invoice, InvoiceLine
-from billing.selectors import overdue_invoices
+from billing.selectors import invoices_in_full, overdue_invoices
 from clubsite.api.access import require_staff
 from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import club_today
 from members.models import Member
 
-from ._common import invoice_detail_out, invoice_out, invoices, invoices_in_detail, line_out, payment_out
+from ._common import PDF_RESPONSE, invoice_detail_out, invoice_out, invoices, invoices_in_detail, line_out, payment_out
 from .schemas import (
     StaffGenerateIn,
     StaffGenerateOut,
@@ -104,6 +105,21 @@ def invoice_read(request: HttpRequest, invoice_id: int) -> StaffInvoiceDetailOut
     return invoice_detail_out(get_object_or_404(invoices_in_detail(), pk=invoice_id))
 
 
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response=PROBLEMS,
+    operation_id="staff_invoice_pdf",
+    url_name="staff_invoice_pdf",
+    summary="An invoice as a PDF",
+    openapi_extra=PDF_RESPONSE,
+)
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The printable invoice of the billing admin as a PDF download (drafts included); a void invoice has none
+    (``invoice_void_no_document``, 409). Needs ``billing.view_invoice``."""
+    require_staff(request, "billing.view_invoice")
+    return invoice_pdf_response(invoice_document(get_object_or_404(invoices_in_full(), pk=invoice_id)))
+
+
 @router.post(
     "/invoices",
     response={201: StaffInvoiceDetailOut, **PROBLEMS},
@@ -174,8 +190,10 @@ def invoice_issue(request: HttpRequest, invoice_id: int) -> StaffInvoiceDetailOu
     summary="Void a draft or issued invoice",
 )
 def invoice_void(request: HttpRequest, invoice_id: int) -> StaffInvoiceDetailOut:
-    """Only without money received (``void_has_payments``, 409: refund first); what it billed can be billed
-    again. Needs ``billing.change_invoice``."""
+    """Cancels it for good: it bills nothing, the member owes nothing on it, it keeps its number and is marked
+    void, and it has no PDF any more; its lines are set aside, so what it billed can be billed again. No mail goes
+    to the member. Only without money received (``void_has_payments``, 409: refund first); it cannot be undone.
+    Needs ``billing.change_invoice``."""
     require_staff(request, "billing.change_invoice")
     services.invoice_void(invoice=get_object_or_404(Invoice, pk=invoice_id))
     return _detail(invoice_id)

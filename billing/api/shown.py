@@ -34,6 +34,7 @@ from billing.selectors import (
 )
 from clubsite.api.errors import RequestError
 from clubsite.core.clock import club_today, month_end, month_start
+from clubsite.core.dates import ClubDate
 from members.models import Member
 
 # -- plans and packs on offer ---------------------------------------------------------------------------------
@@ -421,8 +422,8 @@ PREVIEW_DAYS = 366
 
 
 class FreezePreviewQuery(Schema):
-    starts_on: datetime.date = Field(description="The first day to freeze.")
-    ends_on: datetime.date = Field(description="The last day to freeze (both included).")
+    starts_on: ClubDate = Field(description="The first day to freeze.")
+    ends_on: ClubDate = Field(description="The last day to freeze (both included).")
 
 
 class FreezePreviewOut(Schema):

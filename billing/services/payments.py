@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from clubsite.accounts.models import User
+from clubsite.core.clock import club_time
 from clubsite.core.db import constraint_errors
 from clubsite.core.events import publish
 
@@ -40,6 +41,11 @@ def payment_record(
         raise BillingError("payment_invoice_already_paid")
     if invoice.status != Invoice.Status.ISSUED:
         raise BillingError("payment_invoice_not_issued")
+    # Compared as instants (a day of year 1 in the club's zone may not exist in every offset); an issued invoice
+    # always has its issue time (CHECK billing_invoice_issued_has_number).
+    if invoice.issued_at is not None and received_at < invoice.issued_at:
+        issued_on = dateformat.format(club_time(invoice.issued_at), "j M Y H:i")
+        raise BillingError("payment_before_issue", issued_on=issued_on)
     # Read after the lock, in a statement of its own: a sum computed in the locking statement
     # would come from the snapshot taken before waiting and miss a payment committed meanwhile.
     total, paid = invoice_totals(invoice_id=invoice.pk)

@@ -44,6 +44,7 @@ API_ACCESS: dict[str, frozenset[str]] = {
     # billing.view_invoice
     "staff_invoice_list": COUNTER,
     "staff_invoice_read": COUNTER,
+    "staff_invoice_pdf": COUNTER,
     # billing.add_invoiceline, billing.delete_invoiceline
     "staff_invoice_line_add": BILLING,
     "staff_invoice_line_remove": BILLING,

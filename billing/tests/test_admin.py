@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from billing import services
 from billing.errors import BillingError
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def issued_invoice(price: str = "50.00") -> Invoice:
+    """Issued three days ago: the payments recorded on it (yesterday, at the earliest) come after it."""
     invoice = InvoiceFactory()
     services.invoice_line_add(invoice=invoice, description="Locker hire", quantity=1, unit_price=Decimal(price))
-    return services.invoice_issue(invoice=invoice)
+    return services.invoice_issue(invoice=invoice, issued_at=timezone.now() - datetime.timedelta(days=3))
 
 
 def url(model, view: str, *args) -> str:
@@ -146,14 +148,14 @@ def test_issue_and_void_actions_call_the_services(admin_client):
 
     messages = [str(message) for message in response.context["messages"]]
     assert f"{empty}: {BillingError('invoice_empty')}" in messages
-    assert "Issued: 1." in messages
+    assert "One invoice was issued: it has its number and due date." in messages
     draft.refresh_from_db()
     assert draft.status == Invoice.Status.ISSUED
 
     PaymentFactory(invoice=draft, amount=Decimal("1.00"))
     response = admin_client.post(
         url(Invoice, "changelist"),
-        {"action": "void_invoices", "_selected_action": [draft.pk, empty.pk]},
+        {"action": "void_invoices", "_selected_action": [draft.pk, empty.pk], "apply": "Void the 2 invoices"},
         follow=True,
     )
 

@@ -45,7 +45,7 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
-from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
+from trainers.tests.factories import TimeOffFactory, TrainerAvailabilityFactory, TrainerFactory, WeeklySlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,9 @@ FRONT_DESK_MODELS = {
     "billing.creditpack",
     "frontdesk.visit",
     "frontdesk.staffnote",
+    # Read only: when a trainer is away, to tell the member asking for a session.
+    "trainers.weeklyslot",
+    "trainers.timeoff",
 }
 MAINTENANCE_MODELS = {"operations.room", "operations.equipment", "operations.maintenancerecord"}
 BILLING_MODELS = {
@@ -126,6 +129,8 @@ def rows() -> dict:
         "members.healthmetric": HealthMetricFactory(member=invoice.member),
         "trainers.trainer": TrainerFactory(),
         "trainers.traineravailability": TrainerAvailabilityFactory(),
+        "trainers.weeklyslot": WeeklySlotFactory(),
+        "trainers.timeoff": TimeOffFactory(),
         "operations.adminstaff": AdminStaffFactory(),
         "operations.room": RoomFactory(),
         "operations.equipment": EquipmentFactory(),
@@ -262,7 +267,8 @@ def test_the_front_desk_registers_a_member_books_a_room_and_takes_a_payment(clie
     room = RoomFactory()
     invoice = InvoiceFactory()
     services.invoice_line_add(invoice=invoice, description="Locker", quantity=1, unit_price=Decimal("30.00"))
-    services.invoice_issue(invoice=invoice)
+    # Issued before the payment the desk records (a minute ago): a payment never precedes its invoice.
+    services.invoice_issue(invoice=invoice, issued_at=timezone.now() - datetime.timedelta(hours=1))
     start = local_time(days=2, hour=18)
 
     registered = client.post(

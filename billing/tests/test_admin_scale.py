@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 def issued(price: str = "40.00", **invoice) -> Invoice:
     draft = InvoiceFactory(**invoice)
     services.invoice_line_add(invoice=draft, description="Locker hire", quantity=1, unit_price=Decimal(price))
-    return services.invoice_issue(invoice=draft)
+    # Issued days ago: the payments recorded on it (two days ago, at the earliest) come after it.
+    return services.invoice_issue(invoice=draft, issued_at=timezone.now() - datetime.timedelta(days=3))
 
 
 def due(invoice: Invoice, days_ago: int) -> Invoice:

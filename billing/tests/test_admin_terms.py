@@ -20,6 +20,7 @@ from billing.tests.factories import (
     MembershipPlanFactory,
 )
 from clubsite.core.clock import add_months, club_today, month_end
+from clubsite.core.money import money_text
 from clubsite.testing import messages_of
 from clubsite.testing.roles import sign_in_as
 from members.tests.factories import MemberFactory
@@ -319,7 +320,8 @@ class TestFreezes:
             follow=True,
         )
 
-        assert "Ended: 2." in messages_of(response)
+        said = "2 freezes are over (those that had not started are called off): their memberships run, and are "
+        assert said + "billed, again from today." in messages_of(response)
         assert list(MembershipFreeze.objects.all()) == [running]
         running.refresh_from_db()
         assert running.ends_on == today - ONE_DAY
@@ -436,7 +438,8 @@ class TestJoining:
         invoice = Invoice.objects.get(member=member)
         assert invoice.status == Invoice.Status.ISSUED
         assert {line.kind for line in invoice.lines.all()} == {"joining", "plan"}
-        assert messages_of(response) == [f"{member} joined on Classes 8; invoice {invoice} of {invoice.total} issued."]
+        total = money_text(invoice.total)
+        assert messages_of(response) == [f"{member} joined on Classes 8; invoice {invoice} of {total} issued."]
 
     def test_a_member_with_a_membership_is_refused_under_the_plan(self, admin_client):
         membership = MembershipFactory()

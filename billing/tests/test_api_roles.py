@@ -141,6 +141,7 @@ CALLS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "staff_billing_run_start": lambda s: ("POST", "/staff/billing/runs", _last_month()),
     "staff_invoice_list": lambda s: ("GET", "/staff/billing/invoices", None),
     "staff_invoice_read": lambda s: ("GET", f"/staff/billing/invoices/{s['sent'].pk}", None),
+    "staff_invoice_pdf": lambda s: ("GET", f"/staff/billing/invoices/{s['sent'].pk}/pdf", None),
     "staff_invoice_create": lambda s: (
         "POST",
         "/staff/billing/invoices",

@@ -325,7 +325,8 @@ def _found() -> set[str]:
             continue
         for action in modeladmin.actions or ():
             name = action if isinstance(action, str) else action.__name__
-            if "cancel" in name and model._meta.label_lower != "billing.membership":
+            # Notice on a membership, and a trainer's time off called off, end no place or session.
+            if "cancel" in name and model._meta.label_lower not in {"billing.membership", "trainers.timeoff"}:
                 found.add(f"action:{model._meta.label_lower}.{name}")
     found |= {f"url:{name}" for name in _url_names(get_resolver()) if "cancel" in name and not _not_a_place(name)}
     return found
