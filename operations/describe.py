@@ -7,6 +7,7 @@ painting') and when it is ('Tue 24 Nov 10:00–11:00'), always on the club's clo
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -14,12 +15,17 @@ from django.utils import dateformat
 
 from clubsite.core.clock import club_time
 
-from .models import Booking, GroupClass, PersonalTrainingSession
+from .models import Booking, GroupClass, MaintenanceRecord, PersonalTrainingSession
 
 
 def describe_day(value: datetime.datetime) -> str:
     """'Tue 24 Nov' in the club's time zone."""
     return dateformat.format(club_time(value), "D j M")
+
+
+def describe_moment(value: datetime.datetime) -> str:
+    """'Wed 18 Nov 2026 07:00' in the club's time zone: a moment named on its own, as a title or a choice."""
+    return dateformat.format(club_time(value), "D j M Y H:i")
 
 
 def describe_span(start: datetime.datetime, end: datetime.datetime) -> str:
@@ -63,3 +69,21 @@ def booking_label(booking: Booking, *, with_member: bool = False) -> str:
 def describe_booking(booking: Booking, *, with_member: bool = False) -> str:
     """What a booking is and when, e.g. 'Spin Tue 24 Nov 10:00–11:00' (``booking_label`` and ``describe_span``)."""
     return f"{booking_label(booking, with_member=with_member)} {describe_span(booking.start_time, booking.end_time)}"
+
+
+def booking_title(booking: Booking) -> str:
+    """What a booking is called on its own ('Spin, Wed 18 Nov 2026 07:00'): its ``str`` on every page."""
+    return f"{booking_label(booking)}, {describe_moment(booking.start_time)}"
+
+
+#: The longest first sentence of an issue that names a maintenance record; a longer one is not cut mid-phrase.
+ISSUE_TITLE_LENGTH = 60
+
+
+def maintenance_title(record: MaintenanceRecord) -> str:
+    """What a maintenance record is called ('Treadmill (EQ-1): Belt slips.'): the issue's first sentence when it
+    is short, else when it was reported, so that a message never quotes half a phrase."""
+    first = re.split(r"(?<=[.!?])\s|\n", record.issue_description.strip(), maxsplit=1)[0].strip()
+    if first and len(first) <= ISSUE_TITLE_LENGTH:
+        return f"{record.equipment}: {first}"
+    return f"{record.equipment}: issue reported {describe_moment(record.reported_at)}"

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import dateformat
+
 from clubsite.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ClubError, Message
 
 
@@ -33,8 +39,16 @@ class SchedulingError(ClubError):
         "availability_overlaps_another": Message(
             "This window overlaps another of your availability windows.", kind=CONFLICT
         ),
-        # One line of ``availability_weeks_overlap``: never raised alone.
+        "availability_in_time_off": Message(
+            "This window falls in your time off {time_off}: nobody can book you on those days.",
+            field="start_time",
+            kind=CONFLICT,
+        ),
+        # The lines of ``availability_weeks_overlap``: never raised alone.
         "availability_week_overlaps": Message("Week {number} ({day}) overlaps your window {window}", kind=CONFLICT),
+        "availability_week_in_time_off": Message(
+            "Week {number} ({day}) falls in your time off {time_off}", kind=CONFLICT
+        ),
         "availability_weeks_overlap": Message("No windows were created. {clashes}.", kind=CONFLICT),
         "availability_gone": Message(
             "This availability window no longer exists.", field="availability", kind=NOT_FOUND
@@ -80,12 +94,42 @@ class SchedulingError(ClubError):
             "Enter a price of zero or more, with at most two decimal places.", field="price"
         ),
         "class_too_long": Message("A class can last at most 8 hours.", field="end_time"),
+        "class_level_invalid": Message(
+            "Choose the class's level: all levels, beginner, intermediate or advanced.", field="level"
+        ),
         # One line of ``class_weeks_failed``: never raised alone.
         "class_week_problem": Message("Week {number} ({day}): {problem}"),
         "class_weeks_failed": Message("No classes were created. {problems}", kind=CONFLICT),
+        # A series on weekdays until a last day (``class_series_create``)
+        "series_weekdays_required": Message("Choose the weekdays the class repeats on.", field="weekdays"),
+        "series_weekdays_invalid": Message(
+            "Weekdays are numbered from 0 (Monday) to 6 (Sunday), each at most once.", field="weekdays"
+        ),
+        "series_until_required": Message("Choose the last day of the series.", field="until"),
+        "series_until_before_start": Message(
+            "The last day of the series cannot be before its first day, {first}.", field="until"
+        ),
+        "series_too_long": Message(
+            "A series runs for at most a year: choose a last day up to {latest}.", field="until"
+        ),
+        "series_past_calendar": Message(
+            "The series would run past the end of the calendar; choose an earlier last day.", field="until"
+        ),
+        "series_no_dates": Message("None of the chosen weekdays falls between {first} and {until}.", field="weekdays"),
+        "series_mode_invalid": Message(
+            "Choose whether a collision stops the whole series or only its own date.", field="mode"
+        ),
+        # The lines and headings of ``class_series_collides`` and ``class_series_nothing_fits``: never raised alone.
+        "class_series_date_problem": Message("{day}: {problem}"),
+        "class_series_collides_heading": Message("No classes were created, because these dates collide:"),
+        "class_series_collides": Message("{heading} {problems}", kind=CONFLICT),
+        "class_series_nothing_fits_heading": Message("No classes were created: none of the dates is free."),
+        "class_series_nothing_fits": Message("{heading} {problems}", kind=CONFLICT),
         "class_cancelled": Message("This class has been cancelled.", kind=CONFLICT),
         "class_already_cancelled": Message("This class is already cancelled.", kind=CONFLICT),
         "class_started": Message("This class has already started.", kind=CONFLICT),
+        # Over, or marked done: never called cancelled, which would tell the member something false.
+        "class_took_place": Message("This class has already taken place.", kind=CONFLICT),
         "class_full": Message("This class is full.", kind=CONFLICT),
         "member_required": Message("Choose a member.", field="member"),
         "member_busy": Message("You already have something booked at that time: {commitment}.", kind=CONFLICT),
@@ -126,6 +170,37 @@ class SchedulingError(ClubError):
         "pt_not_started": Message("A session can be marked only once it has started.", kind=CONFLICT),
         "pt_mark_invalid": Message("Mark a session as completed or as a no-show.", field="status"),
         "pt_cancelled": Message("This session was cancelled.", kind=CONFLICT),
+        # A trainer's notes after a session (operations.services.pt.pt_session_note)
+        "pt_note_not_yours": Message("Only the session's trainer can write notes on it.", kind=FORBIDDEN),
+        "pt_note_too_early": Message(
+            "Notes can be written once the session has started.", field="trainer_notes", kind=CONFLICT
+        ),
+        "pt_note_no_show": Message(
+            "The member did not come to this session: mark it completed first if it did take place.",
+            field="trainer_notes",
+            kind=CONFLICT,
+        ),
+        "pt_note_too_long": Message(
+            "Keep the notes to {limit} characters; these have {length}.", field="trainer_notes"
+        ),
+        # A trainer's weekly template applied, and time off (operations.services.availability)
+        "template_empty": Message(
+            "Your weekly template has no rows yet: add the hours you usually work first.", kind=CONFLICT
+        ),
+        "template_start_in_past": Message("Apply the template from today at the earliest.", field="first_day"),
+        "time_off_overlaps_another": Message(
+            "This overlaps other time off of yours.", field="first_day", kind=CONFLICT
+        ),
+        "time_off_days_required": Message("Enter the first and the last day of your time off.", field="first_day"),
+        "time_off_reversed": Message(
+            "The last day of your time off must be on or after its first day.", field="last_day"
+        ),
+        "time_off_in_past": Message("Time off can start today at the earliest.", field="first_day"),
+        "time_off_too_long": Message("Time off can last at most {days} days at a time.", field="last_day"),
+        "time_off_overlaps": Message("This overlaps your time off {time_off}.", field="first_day", kind=CONFLICT),
+        "time_off_booked": Message(
+            "You are booked during that time off: {bookings}. Move or cancel these first.", kind=CONFLICT
+        ),
         # Staff roles
         "staff_user_required": Message("Choose a user account.", field="user"),
         "staff_role_invalid": Message(
@@ -150,3 +225,45 @@ class SchedulingError(ClubError):
         "resolution_notes_required": Message("Say how the issue was resolved.", field="resolution_notes"),
         "maintenance_resolved_at": Message("A record has a resolution time exactly when it is resolved."),
     }
+
+
+def describe_date(day: datetime.date) -> str:
+    """'Mon 7 Dec 2026': a date of a series (a date has no time zone, so no clock is needed)."""
+    return dateformat.format(day, "D j M Y")
+
+
+@dataclass(frozen=True)
+class SkippedDate:
+    """A date of a series that holds no class, and the refusal that date met."""
+
+    day: datetime.date
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+    error: SchedulingError
+
+    @property
+    def message(self) -> str:
+        """'Mon 7 Dec 2026: The room is already booked at that time: Yoga Mon 7 Dec 18:00–19:00.'"""
+        return SchedulingError(
+            "class_series_date_problem", day=describe_date(self.day), problem=self.error.message
+        ).message
+
+
+class ClassSeriesRefused(SchedulingError):
+    """A series refused whole: ``heading`` says so and ``skipped`` names every date in the way, and why, in date
+    order, so that a door can list them (the admin as a list of errors, the API as the problem's ``errors``).
+
+    ``params``: ``problems`` (the lines, for a door that shows one text), ``dates`` (ISO dates) and ``codes`` (each
+    date's code), both comma-separated and in the same order.
+    """
+
+    def __init__(self, code: str, skipped: Sequence[SkippedDate]) -> None:
+        self.skipped = tuple(skipped)
+        self.heading = SchedulingError.messages[f"{code}_heading"].text
+        super().__init__(
+            code,
+            heading=self.heading,
+            problems=" ".join(date.message for date in self.skipped),
+            dates=",".join(date.day.isoformat() for date in self.skipped),
+            codes=",".join(date.error.code for date in self.skipped),
+        )

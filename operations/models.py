@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clubsite.core.db import TsTzRange
+from clubsite.core.db import TsTzRange, text_limit
 
 
 class AdminStaff(models.Model):
@@ -77,19 +77,21 @@ class MaintenanceRecord(models.Model):
         RESOLVED = "resolved", "Resolved"
 
     equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="maintenance_records")
-    issue_description = models.TextField()
+    issue_description = models.TextField(max_length=2000)
     reported_at = models.DateTimeField(default=timezone.now)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution_notes = models.TextField(blank=True)
+    resolution_notes = models.TextField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
         indexes = [models.Index(fields=["equipment", "status"], name="operations_maint_equip_status")]
         constraints = [
+            text_limit("operations_maintenancerecord", "issue_description", 2000),
+            text_limit("operations_maintenancerecord", "resolution_notes", 2000),
             models.CheckConstraint(
                 condition=(Q(status="resolved") & Q(resolved_at__isnull=False))
                 | (~Q(status="resolved") & Q(resolved_at__isnull=True)),
@@ -104,7 +106,10 @@ class MaintenanceRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.equipment}: {self.issue_description[:40]}"
+        # Named in operations.describe, which reads these models (hence imported here, when called).
+        from .describe import maintenance_title
+
+        return maintenance_title(self)
 
 
 class Booking(models.Model):
@@ -175,8 +180,10 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.title or self.get_kind_display()
-        return f"{label} {timezone.localtime(self.start_time):%Y-%m-%d %H:%M}"
+        # Named in operations.describe, which reads these models (hence imported here, when called).
+        from .describe import booking_title
+
+        return booking_title(self)
 
     @property
     def is_cancelled(self) -> bool:
@@ -184,8 +191,16 @@ class Booking(models.Model):
 
 
 class GroupClass(models.Model):
+    class Level(models.TextChoices):
+        ALL = "all", "All levels"
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    # Who the class is pitched at, so a member can choose one before booking.
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ALL)
     capacity = models.PositiveIntegerField()
     price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="group_class")
@@ -196,6 +211,7 @@ class GroupClass(models.Model):
         verbose_name_plural = "group classes"
         ordering = ["booking__start_time"]
         constraints = [
+            text_limit("operations_groupclass", "description", 2000),
             models.CheckConstraint(
                 condition=Q(capacity__gt=0),
                 name="operations_groupclass_capacity_positive",
@@ -213,7 +229,9 @@ class GroupClass(models.Model):
     waitlist_count: int
 
     def __str__(self) -> str:
-        return f"{self.name} {timezone.localtime(self.booking.start_time):%a %d %b %H:%M}"
+        from .describe import describe_moment
+
+        return f"{self.name}, {describe_moment(self.booking.start_time)}"
 
     @property
     def seats_left(self) -> int:
@@ -279,12 +297,17 @@ class PersonalTrainingSession(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="pt_sessions")
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="pt_session")
     price = models.DecimalField(max_digits=10, decimal_places=2)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=1000, blank=True)
+    # What the trainer wrote after the session (operations.services.pt.pt_session_note); the member's own
+    # wishes, written when booking, are ``notes``.
+    trainer_notes = models.CharField(max_length=4000, blank=True)
+    trainer_notes_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "personal training session"
         ordering = ["booking__start_time"]
         constraints = [
+            text_limit("operations_personaltrainingsession", "notes", 1000),
             models.CheckConstraint(
                 condition=Q(price__gte=0),
                 name="operations_personaltrainingsession_price_not_negative",
@@ -293,4 +316,6 @@ class PersonalTrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"PT {self.member} {timezone.localtime(self.booking.start_time):%Y-%m-%d %H:%M}"
+        from .describe import describe_moment
+
+        return f"Personal training with {self.member}, {describe_moment(self.booking.start_time)}"

@@ -317,10 +317,9 @@ def open_maintenance() -> QuerySet[MaintenanceRecord]:
     )
 
 
-def rooms_with_open_issues(*, only_with_issues: bool = False) -> QuerySet[Room]:
-    """Every room (or, ``only_with_issues``, those with an unresolved maintenance record) with ``equipment_count``
-    and ``open_issues`` (unresolved maintenance records); one query."""
-    rooms = Room.objects.annotate(
+def rooms_with_open_issues() -> QuerySet[Room]:
+    """Every room with ``equipment_count`` and ``open_issues`` (unresolved maintenance records); one query."""
+    return Room.objects.annotate(
         equipment_count=Count("equipment", distinct=True),
         open_issues=Count(
             "equipment__maintenance_records",
@@ -328,7 +327,6 @@ def rooms_with_open_issues(*, only_with_issues: bool = False) -> QuerySet[Room]:
             distinct=True,
         ),
     ).order_by("name")
-    return rooms.filter(open_issues__gt=0) if only_with_issues else rooms
 
 
 def room_day(*, day: datetime.date) -> tuple[list[Room], list[Booking]]:

@@ -12,8 +12,8 @@ from .models import AdminStaff
 
 Role = AdminStaff.Role
 
-# The group each role puts its holder in. The latest roles migration (clubsite/frontdesk/migrations/
-# 0002_staff_roles_front_desk.py) holds a copy of these tables (migrations never import app code); a
+# The group each role puts its holder in. The latest roles migration (trainers/migrations/
+# 0003_staff_roles_time_off.py) holds a copy of these tables (migrations never import app code); a
 # test keeps the two the same.
 ROLE_GROUPS: dict[str, str] = {
     Role.MANAGER: "Manager",
@@ -62,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "billing.classcover": VIEW,
         "frontdesk.visit": ("view", "add"),
         "frontdesk.staffnote": ("view", "add"),
+        # Booking personal training for members: when a trainer usually works and when they are away.
+        "trainers.weeklyslot": VIEW,
+        "trainers.timeoff": VIEW,
     },
     Role.MAINTENANCE: {
         "operations.room": EDIT,

@@ -87,14 +87,28 @@ class BookingChangeForm(adminkit.ServiceAdminForm):
         super().__init__(*args, instance=instance, **kwargs)
 
 
+def counted(singular: str, plural: str, outcome: str, plural_outcome: str = "") -> Callable[[int], str]:
+    """What an action did, as a whole sentence with its plural: ``counted("class", "classes", "cancelled")``
+    says "1 class cancelled." and "3 classes cancelled."; ``plural_outcome`` when the outcome has a plural too."""
+
+    def sentence(count: int) -> str:
+        if count == 1:
+            return f"1 {singular} {outcome}."
+        return f"{count} {plural} {plural_outcome or outcome}."
+
+    return sentence
+
+
 def cancel_selected(
     modeladmin: admin.ModelAdmin[Any],
     request: HttpRequest,
     queryset: Iterable[Any],
     cancel: Callable[[Any], Cancelled[Any]],
+    done: Callable[[int], str],
 ) -> int:
     """Cancel each selected row through its service (which settles the bill through ``places_cancelled``),
-    reporting what each cancellation did beyond it (a settlement) as the service's receivers said."""
+    reporting what each cancellation did beyond it (a settlement) as the service's receivers said, and ``done``
+    (``counted``) the number cancelled."""
 
     def cancel_one(obj: Any) -> None:
         outcome = cancel(obj)
@@ -102,4 +116,4 @@ def cancel_selected(
             if effect:
                 modeladmin.message_user(request, f"{obj}: {effect}.", messages.INFO)
 
-    return adminkit.run_service_action(modeladmin, request, queryset, cancel_one, "Cancelled")
+    return adminkit.run_service_action(modeladmin, request, queryset, cancel_one, done)

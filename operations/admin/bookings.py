@@ -5,22 +5,22 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 
 from clubsite import adminkit
 from clubsite.core.clock import club_time, club_today, day_bounds
+from clubsite.core.dates import ClubDayForm
 
 from .. import selectors, services
 from ..describe import booking_label
 from ..errors import SchedulingError
 from ..models import Booking, PersonalTrainingSession, Room
-from ._shared import StartsFilter, cancel_selected, room_field
+from ._shared import StartsFilter, cancel_selected, counted, room_field
 
 
 class RoomBookingForm(adminkit.ServiceAdminForm):
@@ -120,7 +120,13 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
 
     @admin.action(description="Cancel the selected bookings (classes and sessions with them)", permissions=["manage"])
     def cancel_bookings(self, request, queryset):
-        cancel_selected(self, request, queryset, lambda booking: self._cancel(request, booking))
+        cancel_selected(
+            self,
+            request,
+            queryset,
+            lambda booking: self._cancel(request, booking),
+            counted("booking", "bookings", "cancelled"),
+        )
 
     @admin.action(description="Move the selected classes and sessions to another room…", permissions=["manage"])
     def move_to_room(self, request, queryset):
@@ -128,7 +134,11 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
         if form.is_bound and form.is_valid():
             room = form.cleaned_data["room"]
             adminkit.run_service_action(
-                self, request, queryset, lambda b: services.booking_move_room(booking=b, room=room), f"Moved to {room}"
+                self,
+                request,
+                queryset,
+                lambda b: services.booking_move_room(booking=b, room=room),
+                counted("booking", "bookings", f"moved to {room}"),
             )
             return None
         context = {
@@ -155,7 +165,12 @@ class BookingAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, ad
     def day_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        day = parse_date(request.GET.get("date") or "") or club_today()
+        asked = ClubDayForm(request.GET)
+        if asked.is_valid():
+            day = asked.cleaned_data["date"] or club_today()
+        else:  # not a date, or outside the club's dates: say so above today's rooms
+            messages.error(request, asked.errors["date"][0])
+            day = club_today()
         rooms, bookings = selectors.room_day(day=day)
         day_start, day_end = day_bounds(day)
 

@@ -3,51 +3,101 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 
 from billing.models import ClassCover
 from clubsite import adminkit
-from clubsite.core.clock import club_time
+from clubsite.core.clock import club_time, club_today, day_bounds
 from trainers.models import Trainer
 
 from .. import selectors, services
+from ..describe import describe_moment, describe_span
+from ..errors import ClassSeriesRefused
 from ..models import ClassRegistration, GroupClass
 from ._shared import (
     BookingChangeForm,
     ClassStartsFilter,
     RegistrationClassStartsFilter,
     cancel_selected,
+    counted,
     room_field,
     split_datetime,
 )
 
+WEEKDAYS = [(number, name) for number, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
+
 
 class GroupClassAddForm(adminkit.ServiceAdminForm):
+    """One class, or (with weekdays and a last day) a series at the same hours, as ``class_series_create`` has it."""
+
     trainer = forms.ModelChoiceField(queryset=Trainer.objects.filter(is_active=True).select_related("user"))
     room = room_field()
+    # A class is for all levels unless staff say otherwise (the service's default too).
+    level = forms.ChoiceField(
+        choices=GroupClass.Level.choices, initial=GroupClass.Level.ALL, required=False, label="Level"
+    )
     start_time = split_datetime("Starts")
     end_time = split_datetime("Ends")
-    weeks = forms.IntegerField(
-        min_value=1,
-        max_value=services.MAX_WEEKS,
-        initial=1,
-        help_text="Repeat weekly for this many weeks, as one series: all of them are created, or none.",
+    repeat_on = forms.TypedMultipleChoiceField(
+        label="Repeat on",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For a series: the weekdays it runs on, from the first day until its last day, at these hours.",
     )
+    repeat_until = forms.DateField(
+        label="Last day",
+        required=False,
+        widget=AdminDateWidget,
+        help_text=f"The series ends on this day, at most {services.MAX_SERIES_DAYS} days after the first.",
+    )
+    when_dates_collide = forms.ChoiceField(
+        label="If some dates collide",
+        choices=[
+            (services.ALL_OR_NOTHING, "Create no class, and list the dates that collide"),
+            (services.WHAT_FITS, "Create the classes that fit, and list the dates skipped"),
+        ],
+        initial=services.ALL_OR_NOTHING,
+        # Not asked of one class: left out, a series is all or nothing.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    # The series service's names for what this form calls otherwise, so each refusal shows under its field.
+    error_fields = {"weekdays": "repeat_on", "until": "repeat_until", "mode": "when_dates_collide"}
+    series: services.SeriesCreated | None = None
 
     class Meta:
         model = GroupClass
-        fields = ["name", "description", "trainer", "room", "start_time", "end_time", "capacity", "price", "weeks"]
+        fields = [
+            "name",
+            "description",
+            "level",
+            "trainer",
+            "room",
+            "start_time",
+            "end_time",
+            "capacity",
+            "price",
+            "repeat_on",
+            "repeat_until",
+            "when_dates_collide",
+        ]
 
     def save_with_service(self, data):
         details = {
             "name": data["name"],
             "description": data.get("description", ""),
+            "level": data.get("level") or GroupClass.Level.ALL,
             "trainer": data["trainer"],
             "room": data["room"],
             "start_time": data["start_time"],
@@ -55,9 +105,19 @@ class GroupClassAddForm(adminkit.ServiceAdminForm):
             "capacity": data["capacity"],
             "price": data["price"],
         }
-        if data["weeks"] == 1:
+        if not data.get("repeat_on") and data.get("repeat_until") is None:
             return services.class_create(**details)
-        return services.class_create_weekly(weeks=data["weeks"], **details)[0]
+        try:
+            self.series = services.class_series_create(
+                **details,
+                weekdays=data.get("repeat_on") or [],
+                until=data.get("repeat_until"),
+                mode=data.get("when_dates_collide") or services.ALL_OR_NOTHING,
+            )
+        except ClassSeriesRefused as refusal:
+            # Every date in the way on a line of its own, under the heading, above the form.
+            raise forms.ValidationError([refusal.heading, *(date.message for date in refusal.skipped)]) from refusal
+        return self.series.created[0]
 
 
 class GroupClassChangeForm(BookingChangeForm):
@@ -146,22 +206,52 @@ class RegistrationInline(admin.TabularInline):
         return "—"
 
 
+class ClassListStartsFilter(ClassStartsFilter):
+    """The class list opens on today's and later classes, soonest first; past ones (latest first) and all of them
+    are a click away. A date picked in the date hierarchy shows that date's classes, past or not."""
+
+    FROM_TODAY, ALL = "from_today", "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.FROM_TODAY, "Today and later"), *super().lookups(request, model_admin), (self.ALL, "All")]
+
+    def value(self):
+        chosen = super().value()
+        if chosen is None and not any(name.startswith(f"{self.field}__") for name in self.request.GET):
+            return self.FROM_TODAY
+        return chosen
+
+    def choices(self, changelist):
+        # No "All" that clears the parameter: without one the list is today's and later classes.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.FROM_TODAY:
+            return queryset.filter(**{f"{self.field}__gte": day_bounds(club_today())[0]})
+        if self.value() == self.ALL:
+            return queryset
+        return super().queryset(request, queryset)
+
+
+def soonest_first(queryset, field: str = "booking__start_time"):
+    """Today's and later classes first, soonest first; then past ones, latest first."""
+    today = day_bounds(club_today())[0]
+    coming = Case(When(**{f"{field}__gte": today}, then=F(field)), default=None)
+    return queryset.order_by(coming.asc(nulls_last=True), F(field).desc(), "pk")
+
+
 @admin.register(GroupClass)
 class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "name",
-        "start",
-        "room",
-        "trainer",
-        "capacity",
-        "seats_taken",
-        "waitlist",
-        "fill",
-        "price",
-        "status",
-    ]
+    # Few enough columns to fit beside the navigation and the filters at 1280 px: the capacity and the waitlist read
+    # with the seats, the price is on the class's own page.
+    list_display = ["name", "when", "room", "trainer", "seats", "status"]
     # No trainer filter: its choices would cost a query per trainer (their names live on the user).
-    list_filter = [ClassStartsFilter, "booking__status", "booking__room"]
+    list_filter = [ClassListStartsFilter, "booking__status", "level", "booking__room"]
     search_fields = ["name", "booking__room__name", "booking__trainer__user__last_name"]
     date_hierarchy = "booking__start_time"
     list_select_related = ["booking__room", "booking__trainer__user"]
@@ -173,9 +263,44 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
         # The seat counts are correlated subqueries, run for the classes on the page only.
         return selectors.with_seat_counts(super().get_queryset(request).select_related(*self.list_select_related))
 
+    def get_ordering(self, request):
+        # Past classes are read latest first; otherwise the soonest class leads (the start index serves both).
+        if request.GET.get(ClassListStartsFilter.parameter_name) == "past":
+            return ["-booking__start_time", "-pk"]
+        return ["booking__start_time", "pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # Choosing a class to register someone for (the front desk's registration form): the classes still
+            # to come lead, not the oldest.
+            queryset = soonest_first(queryset)
+        return queryset, may_have_duplicates
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = GroupClassChangeForm if obj else GroupClassAddForm
         return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        series = getattr(form, "series", None)
+        if series is None:
+            return
+        created = series.created
+        self.message_user(
+            request,
+            f"{len(created)} {'class' if len(created) == 1 else 'classes'} of {obj.name} created, "
+            f"{describe_moment(created[0].booking.start_time)} to {describe_moment(created[-1].booking.start_time)}.",
+            messages.SUCCESS,
+        )
+        for date in series.skipped:
+            self.message_user(request, f"Skipped {date.message}", messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.series is None or "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        # A series: its classes, all of them (save_model said what was created and skipped).
+        address = reverse("admin:operations_groupclass_changelist")
+        return HttpResponseRedirect(f"{address}?series__exact={obj.series}&when={ClassListStartsFilter.ALL}")
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
@@ -186,6 +311,7 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
         return [
             "name",
             "description",
+            "level",
             "capacity",
             "price",
             "series",
@@ -201,14 +327,14 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
         if obj is None:
             return []
         # The write on this page is the reschedule; the rest stays as created.
-        return ["name", "description", "capacity", "price", "series", "status", "register_link"]
+        return ["name", "description", "level", "capacity", "price", "series", "status", "register_link"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Starts", ordering="booking__start_time")
-    def start(self, obj):
-        return obj.booking.start_time
+    @admin.display(description="When", ordering="booking__start_time")
+    def when(self, obj):
+        return describe_span(obj.booking.start_time, obj.booking.end_time)
 
     @admin.display(description="Room", ordering="booking__room__name")
     def room(self, obj):
@@ -218,17 +344,10 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
     def trainer(self, obj):
         return obj.booking.trainer
 
-    @admin.display(description="Seats taken", ordering="seated_count")
-    def seats_taken(self, obj):
-        return obj.seated_count
-
-    @admin.display(description="Waitlist", ordering="waitlist_count")
-    def waitlist(self, obj):
-        return obj.waitlist_count
-
-    @admin.display(description="Full")
-    def fill(self, obj):
-        return f"{round(100 * obj.seated_count / obj.capacity)}%" if obj.capacity else "—"
+    @admin.display(description="Seats", ordering="seated_count")
+    def seats(self, obj):
+        taken = f"{obj.seated_count} of {obj.capacity}"
+        return f"{taken}, {obj.waitlist_count} waiting" if obj.waitlist_count else taken
 
     @admin.display(description="Status", ordering="booking__status")
     def status(self, obj):
@@ -241,7 +360,13 @@ class GroupClassAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin,
 
     @admin.action(description="Cancel the selected classes and tell their members", permissions=["change"])
     def cancel_classes(self, request, queryset):
-        cancel_selected(self, request, queryset, lambda group_class: services.class_cancel(group_class=group_class))
+        cancel_selected(
+            self,
+            request,
+            queryset,
+            lambda group_class: services.class_cancel(group_class=group_class),
+            counted("class", "classes", "cancelled; its members were told", "cancelled; their members were told"),
+        )
 
 
 class ClassRegistrationAddForm(adminkit.ServiceAdminForm):
@@ -313,7 +438,11 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdmi
     @admin.action(description="Cancel the selected registrations (the waitlist moves up)", permissions=["manage"])
     def cancel_registrations(self, request, queryset):
         cancel_selected(
-            self, request, queryset, lambda registration: services.class_registration_cancel(registration=registration)
+            self,
+            request,
+            queryset,
+            lambda registration: services.class_registration_cancel(registration=registration),
+            counted("registration", "registrations", "cancelled"),
         )
 
     @admin.action(description="Accept the offered seats for their members", permissions=["manage"])
@@ -323,5 +452,5 @@ class ClassRegistrationAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdmi
             request,
             queryset,
             lambda registration: services.class_offer_accept(registration=registration),
-            "Seats taken",
+            counted("offered seat", "offered seats", "accepted"),
         )

@@ -10,7 +10,7 @@ from trainers.models import Trainer
 
 from .. import services
 from ..models import Booking, PersonalTrainingSession
-from ._shared import BookingChangeForm, ClassStartsFilter, cancel_selected, room_field, split_datetime
+from ._shared import BookingChangeForm, ClassStartsFilter, cancel_selected, counted, room_field, split_datetime
 
 
 class PersonalTrainingAddForm(adminkit.ServiceAdminForm):
@@ -106,18 +106,27 @@ class PersonalTrainingSessionAdmin(adminkit.LargeTableAdminMixin, adminkit.Servi
     @admin.action(description="Cancel the selected sessions", permissions=["change"])
     def cancel_sessions(self, request, queryset):
         cancel_selected(
-            self, request, queryset, lambda session: services.pt_session_cancel(session=session, by_member=False)
+            self,
+            request,
+            queryset,
+            lambda session: services.pt_session_cancel(session=session, by_member=False),
+            counted("session", "sessions", "cancelled"),
         )
 
-    def _mark(self, request, queryset, status: str, done: str) -> None:
+    def _mark(self, request, queryset, status: str, done) -> None:
         adminkit.run_service_action(
             self, request, queryset, lambda s: services.pt_session_mark(session=s, status=status), done
         )
 
     @admin.action(description="Mark the selected sessions as completed", permissions=["change"])
     def mark_sessions_completed(self, request, queryset):
-        self._mark(request, queryset, Booking.Status.COMPLETED, "Marked completed")
+        self._mark(request, queryset, Booking.Status.COMPLETED, counted("session", "sessions", "marked completed"))
 
     @admin.action(description="Mark the selected sessions as no-shows", permissions=["change"])
     def mark_sessions_no_show(self, request, queryset):
-        self._mark(request, queryset, Booking.Status.NO_SHOW, "Marked no-show")
+        self._mark(
+            request,
+            queryset,
+            Booking.Status.NO_SHOW,
+            counted("session", "sessions", "marked as a no-show", "marked as no-shows"),
+        )

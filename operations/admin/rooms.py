@@ -7,12 +7,15 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from clubsite import adminkit
 
 from .. import selectors, services
+from ..describe import describe_moment
 from ..errors import SchedulingError
 from ..models import Equipment, MaintenanceRecord, Room
+from ._shared import counted
 
 
 class RoomForm(adminkit.ServiceAdminForm):
@@ -126,6 +129,15 @@ class EquipmentAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
         return format_html('<a class="button" href="{}?equipment={}">Report an issue</a>', address, obj.pk)
 
 
+#: How much of an issue the list shows: a line or two, cut between words.
+ISSUE_WORDS = 16
+
+
+def issues_done(outcome: str):
+    """What a maintenance action did to the records, as a sentence: "1 maintenance issue marked resolved."."""
+    return counted("maintenance issue", "maintenance issues", outcome)
+
+
 class MaintenanceRecordAddForm(adminkit.ServiceAdminForm):
     request_user = None
 
@@ -154,7 +166,10 @@ class MaintenanceRecordChangeForm(adminkit.ServiceAdminForm):
 
 @admin.register(MaintenanceRecord)
 class MaintenanceRecordAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["equipment", "room", "issue_description", "status", "reported_at", "reported_by", "resolved_at"]
+    # Few enough columns to fit beside the navigation and the filters at 1280 px: the room reads under the
+    # equipment, who reported it with when, the resolution with the status; the issue is cut between words (the
+    # whole of it is on the record's page).
+    list_display = ["equipment_in_room", "issue", "state", "reported"]
     list_filter = ["status", "equipment__room"]
     search_fields = ["issue_description", "equipment__name", "equipment__asset_tag", "equipment__room__name"]
     date_hierarchy = "reported_at"
@@ -199,11 +214,26 @@ class MaintenanceRecordAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
     def has_work_permission(self, request):
         return super().has_change_permission(request)
 
-    @admin.display(description="Room", ordering="equipment__room__name")
-    def room(self, obj):
-        return obj.equipment.room
+    @admin.display(description="Equipment", ordering="equipment__name")
+    def equipment_in_room(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.equipment, obj.equipment.room)
 
-    def _move(self, request, queryset, status: str, done: str, notes: dict[int, str] | None = None) -> None:
+    @admin.display(description="Issue")
+    def issue(self, obj):
+        return Truncator(obj.issue_description).words(ISSUE_WORDS, truncate="…")
+
+    @admin.display(description="Reported", ordering="reported_at")
+    def reported(self, obj):
+        when = describe_moment(obj.reported_at)
+        return f"{when} by {obj.reported_by.get_full_name()}" if obj.reported_by else when
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        if obj.resolved_at is not None:
+            return f"{obj.get_status_display()} {describe_moment(obj.resolved_at)}"
+        return obj.get_status_display()
+
+    def _move(self, request, queryset, status: str, done, notes: dict[int, str] | None = None) -> None:
         adminkit.run_service_action(
             self,
             request,
@@ -216,11 +246,11 @@ class MaintenanceRecordAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Start work on the selected records (in progress)", permissions=["work"])
     def start_work(self, request, queryset):
-        self._move(request, queryset, MaintenanceRecord.Status.IN_PROGRESS, "Now in progress")
+        self._move(request, queryset, MaintenanceRecord.Status.IN_PROGRESS, issues_done("marked in progress"))
 
     @admin.action(description="Reopen the selected records (back to open)", permissions=["work"])
     def reopen(self, request, queryset):
-        self._move(request, queryset, MaintenanceRecord.Status.OPEN, "Reopened")
+        self._move(request, queryset, MaintenanceRecord.Status.OPEN, issues_done("reopened"))
 
     @admin.action(description="Resolve the selected records…", permissions=["work"])
     def resolve(self, request, queryset):
@@ -231,7 +261,7 @@ class MaintenanceRecordAdmin(adminkit.ServiceAdminMixin, admin.ModelAdmin):
         if "apply" in request.POST:
             missing = {pk for pk, text in notes.items() if not text}
             if not missing:
-                self._move(request, queryset, MaintenanceRecord.Status.RESOLVED, "Resolved", notes)
+                self._move(request, queryset, MaintenanceRecord.Status.RESOLVED, issues_done("marked resolved"), notes)
                 return None
         context = {
             **self.admin_site.each_context(request),

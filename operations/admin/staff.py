@@ -8,6 +8,7 @@ from clubsite import adminkit
 
 from .. import staff
 from ..models import AdminStaff
+from ._shared import counted
 
 
 class AdminStaffAddForm(adminkit.ServiceAdminForm):
@@ -32,7 +33,13 @@ class AdminStaffChangeForm(adminkit.ServiceAdminForm):
 
 @admin.action(description="Take the selected people off the staff", permissions=["delete"])
 def remove_from_staff(modeladmin, request, queryset):
-    adminkit.run_service_action(modeladmin, request, queryset, lambda s: staff.staff_remove(user=s.user), "Removed")
+    adminkit.run_service_action(
+        modeladmin,
+        request,
+        queryset,
+        lambda s: staff.staff_remove(user=s.user),
+        counted("person", "people", "taken off the staff"),
+    )
 
 
 @admin.register(AdminStaff)

@@ -107,6 +107,7 @@ def class_out(group_class: GroupClass) -> StaffClassOut:
         id=group_class.pk,
         name=group_class.name,
         description=group_class.description,
+        level=GroupClass.Level(group_class.level),
         capacity=group_class.capacity,
         price=group_class.price,
         series=group_class.series,

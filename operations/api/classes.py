@@ -1,32 +1,38 @@
-"""Group classes (one or a weekly series, moving, cancelling) and their registrations, as the staff admin has
-them: the same permissions, the same services."""
+"""Group classes (one, a weekly series or a series on weekdays, moving, cancelling) and their registrations, as the
+staff admin has them: the same permissions, the same services."""
 
-import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clubsite.api.access import require_staff
 from clubsite.api.pagination import Converted
+from clubsite.api.problems import problem
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds
+from clubsite.core.dates import ClubDate
 from members.models import Member
 from operations import selectors, services
+from operations.errors import ClassSeriesRefused, SkippedDate
 from operations.models import Booking, ClassRegistration, GroupClass, Room
 from trainers.models import Trainer
 
 from ._common import class_out, effects_of, found, registration_out, settlement_of
 from .schemas import (
+    WEEKDAYS,
     StaffClassCancelledOut,
     StaffClassIn,
     StaffClassOut,
     StaffClassRescheduleIn,
+    StaffClassSeriesIn,
+    StaffClassSeriesOut,
     StaffClassWeeklyIn,
     StaffRegistrationCancelledOut,
     StaffRegistrationIn,
     StaffRegistrationOut,
+    StaffSkippedDateOut,
 )
 
 router = Router()
@@ -58,8 +64,8 @@ def _class_details(payload: StaffClassIn) -> dict[str, object]:
 @paginate(LimitOffsetPagination)
 def class_list(
     request: HttpRequest,
-    starts_from: datetime.date | None = None,
-    starts_to: datetime.date | None = None,
+    starts_from: ClubDate | None = None,
+    starts_to: ClubDate | None = None,
     room: int | None = None,
     trainer: int | None = None,
     status: Booking.Status | None = None,
@@ -109,6 +115,60 @@ def class_create_weekly(request: HttpRequest, payload: StaffClassWeeklyIn) -> St
     require_staff(request, "operations.add_groupclass")
     classes = services.class_create_weekly(**_class_details(payload))  # type: ignore[arg-type]
     return Status(201, _class_rows([group_class.pk for group_class in classes]))
+
+
+def skipped_out(date: SkippedDate) -> StaffSkippedDateOut:
+    return StaffSkippedDateOut(
+        date=date.day,
+        start_time=date.start_time,
+        end_time=date.end_time,
+        code=date.error.code,
+        field=date.error.field,
+        message=date.message,
+    )
+
+
+def series_refused(refusal: ClassSeriesRefused) -> HttpResponse:
+    """The problem document of a series refused whole: one entry of ``errors`` per date in the way."""
+    return problem(
+        status=409,
+        code=refusal.code,
+        detail=refusal.message,
+        errors=[
+            {"field": date.error.field, "code": date.error.code, "message": date.message} for date in refusal.skipped
+        ],
+        params=refusal.as_dict()["params"],
+    )
+
+
+@router.post(
+    "/classes/series",
+    response={201: StaffClassSeriesOut, **PROBLEMS},
+    operation_id="staff_class_create_series",
+    url_name="staff_class_create_series",
+    summary="Schedule a class on some weekdays until a last day, as one series",
+)
+def class_create_series(
+    request: HttpRequest, payload: StaffClassSeriesIn
+) -> Status[StaffClassSeriesOut] | HttpResponse:
+    """At most a year. ``mode`` says what a colliding date does: refuse the series (409 ``class_series_collides``,
+    ``errors`` listing each date with its code, ``params.dates`` and ``params.codes``), or skip that date
+    (``what_fits``: ``skipped`` lists them; 409 ``class_series_nothing_fits`` when no date is free). Needs
+    ``operations.add_groupclass``."""
+    require_staff(request, "operations.add_groupclass")
+    details = _class_details(payload)
+    details["weekdays"] = sorted(WEEKDAYS.index(day) for day in payload.weekdays)
+    try:
+        outcome = services.class_series_create(**details)  # type: ignore[arg-type]
+    except ClassSeriesRefused as refusal:
+        return series_refused(refusal)
+    return Status(
+        201,
+        StaffClassSeriesOut(
+            created=_class_rows([group_class.pk for group_class in outcome.created]),
+            skipped=[skipped_out(date) for date in outcome.skipped],
+        ),
+    )
 
 
 @router.put(

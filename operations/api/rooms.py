@@ -1,7 +1,6 @@
 """Rooms, the bookings of the one calendar (events, closures, cancelling, moving rooms), equipment and its
 maintenance: the staff admin's pages, with the same permissions and the same services."""
 
-import datetime
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
@@ -13,6 +12,7 @@ from clubsite.api.access import require_staff
 from clubsite.api.pagination import Converted
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds
+from clubsite.core.dates import ClubDate
 from operations import selectors, services
 from operations.models import Booking, Equipment, MaintenanceRecord, PersonalTrainingSession, Room
 
@@ -122,8 +122,8 @@ def _booking(pk: int) -> StaffBookingOut:
 def booking_list(
     request: HttpRequest,
     room: int | None = None,
-    starts_from: datetime.date | None = None,
-    starts_to: datetime.date | None = None,
+    starts_from: ClubDate | None = None,
+    starts_to: ClubDate | None = None,
     kind: Booking.Kind | None = None,
     status: Booking.Status | None = None,
 ):

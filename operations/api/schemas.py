@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
+
+from ..models import GroupClass
 
 
 class StaffRef(Schema):
@@ -133,6 +136,7 @@ class StaffMaintenanceOut(Schema):
 class StaffClassIn(Schema):
     name: str
     description: str = ""
+    level: GroupClass.Level = Field(GroupClass.Level.ALL, description="Who the class is for.")
     trainer: int = Field(description="The id of the trainer.")
     room: int = Field(description="The id of the room.")
     start_time: datetime.datetime
@@ -143,6 +147,37 @@ class StaffClassIn(Schema):
 
 class StaffClassWeeklyIn(StaffClassIn):
     weeks: int = Field(description="Repeat weekly for this many weeks: all of them are created, or none.")
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: The API's weekday names, in ``datetime.date.weekday()`` order (0 Monday).
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class StaffClassSeriesIn(StaffClassIn):
+    """``start_time`` and ``end_time`` are the hours of each class, and ``start_time``'s day the series' first."""
+
+    weekdays: list[Weekday] = Field(description="The weekdays the class runs on: mon, tue, wed, thu, fri, sat, sun.")
+    until: datetime.date = Field(description="The series' last day (included), at most 366 days after its first.")
+    mode: Literal["all_or_nothing", "what_fits"] = Field(
+        "all_or_nothing",
+        description="all_or_nothing: a colliding date refuses the series (409 class_series_collides, errors lists "
+        "every date). what_fits: the dates that fit are created and the others listed in skipped.",
+    )
+
+
+class StaffSkippedDateOut(Schema):
+    date: datetime.date
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+    code: str = Field(description="Why this date holds no class: the refusal's code (room_booked_by...).")
+    field: str | None
+    message: str
+
+
+class StaffClassSeriesOut(Schema):
+    created: list[StaffClassOut] = Field(description="The classes of the series, in date order.")
+    skipped: list[StaffSkippedDateOut] = Field(description="The dates that collided, each with why; empty if none.")
 
 
 class StaffClassRescheduleIn(Schema):
@@ -156,6 +191,7 @@ class StaffClassOut(Schema):
     id: int
     name: str
     description: str
+    level: GroupClass.Level = Field(description="Who the class is for: all, beginner, intermediate or advanced.")
     capacity: int
     price: Decimal
     series: uuid.UUID | None = Field(description="Shared by the classes of one weekly series.")

@@ -5,7 +5,7 @@ services, their error and the limits forms need are re-exported here. Each modul
 
 - ``availability``: trainers' availability windows;
 - ``rooms``: rooms, events and closures, moving a booking to another room, cancelling any booking;
-- ``classes``: scheduling, moving and cancelling group classes;
+- ``classes``: scheduling (one, weekly, or a series on weekdays), moving and cancelling group classes;
 - ``registrations``: places in classes, seats offered from the waitlist, and attendance;
 - ``pt``: personal training sessions;
 - ``maintenance``: equipment and its maintenance records;
@@ -17,11 +17,41 @@ Every cancellation returns ``operations.events.Cancelled`` and sends ``places_ca
 from ..describe import booking_label, describe_booking, describe_day, describe_span
 from ..errors import SchedulingError
 from ..events import Cancelled
-from ._common import MAX_WEEKS
-from .availability import availability_create, availability_create_weekly, availability_delete, availability_update
-from .classes import class_cancel, class_create, class_create_weekly, class_reschedule
+from ._common import MAX_SERIES_DAYS, MAX_WEEKS
+from .availability import (
+    MAX_TIME_OFF_DAYS,
+    TemplateApplied,
+    TemplateCollision,
+    TimeOffTaken,
+    availability_apply_template,
+    availability_create,
+    availability_create_weekly,
+    availability_delete,
+    availability_update,
+    describe_days,
+    time_off_create,
+)
+from .classes import (
+    ALL_OR_NOTHING,
+    SERIES_MODES,
+    WHAT_FITS,
+    SeriesCreated,
+    class_cancel,
+    class_create,
+    class_create_weekly,
+    class_reschedule,
+    class_series_create,
+)
 from .maintenance import equipment_create, equipment_update, maintenance_record_create, maintenance_record_set_status
-from .pt import pt_session_book, pt_session_cancel, pt_session_mark, pt_session_price, pt_session_reschedule
+from .pt import (
+    PT_NOTE_MAX_LENGTH,
+    pt_session_book,
+    pt_session_cancel,
+    pt_session_mark,
+    pt_session_note,
+    pt_session_price,
+    pt_session_reschedule,
+)
 from .registrations import (
     class_attendance_mark,
     class_offer_accept,
@@ -33,9 +63,20 @@ from .registrations import (
 from .rooms import booking_cancel, booking_cancel_by, booking_move_room, room_booking_create, room_create, room_update
 
 __all__ = [
+    "ALL_OR_NOTHING",
+    "MAX_SERIES_DAYS",
+    "SERIES_MODES",
+    "WHAT_FITS",
+    "MAX_TIME_OFF_DAYS",
     "MAX_WEEKS",
+    "PT_NOTE_MAX_LENGTH",
     "Cancelled",
     "SchedulingError",
+    "SeriesCreated",
+    "TemplateApplied",
+    "TemplateCollision",
+    "TimeOffTaken",
+    "availability_apply_template",
     "availability_create",
     "availability_create_weekly",
     "availability_delete",
@@ -54,8 +95,10 @@ __all__ = [
     "class_register",
     "class_registration_cancel",
     "class_reschedule",
+    "class_series_create",
     "describe_booking",
     "describe_day",
+    "describe_days",
     "describe_span",
     "equipment_create",
     "equipment_update",
@@ -64,9 +107,11 @@ __all__ = [
     "pt_session_book",
     "pt_session_cancel",
     "pt_session_mark",
+    "pt_session_note",
     "pt_session_price",
     "pt_session_reschedule",
     "room_booking_create",
     "room_create",
     "room_update",
+    "time_off_create",
 ]

@@ -26,6 +26,8 @@ MAX_ROOM_BOOKING = datetime.timedelta(days=31)
 PT_MIN = datetime.timedelta(minutes=30)
 PT_MAX = datetime.timedelta(hours=3)
 MAX_WEEKS = 52
+# A series on weekdays runs for at most a year from its first day (up to 371 classes).
+MAX_SERIES_DAYS = 366
 MAX_PRICE = Decimal("99999999.99")
 CENT = Decimal("0.01")
 

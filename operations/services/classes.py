@@ -1,20 +1,23 @@
-"""Group classes: scheduling one or a weekly series, moving and cancelling them."""
+"""Group classes: scheduling one, a weekly series or a series on weekdays, moving and cancelling them."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from clubsite.core.clock import club_time, club_zone
 from clubsite.core.db import constraint_errors
 from clubsite.core.events import publish
 from trainers.models import Trainer
 
 from ..describe import describe_day
-from ..errors import SchedulingError
+from ..errors import ClassSeriesRefused, SchedulingError, SkippedDate, describe_date
 from ..events import Cancelled, Cause, announce_cancelled
 from ..models import Booking, ClassRegistration, GroupClass, Room
 from ._common import (
@@ -22,6 +25,7 @@ from ._common import (
     CENT,
     MAX_CLASS,
     MAX_PRICE,
+    MAX_SERIES_DAYS,
     booking_clash,
     check_span,
     check_weeks,
@@ -58,6 +62,12 @@ def _check_capacity(capacity: object, room: Room) -> int:
     return capacity
 
 
+def _check_level(level: object) -> str:
+    if not isinstance(level, str) or level not in GroupClass.Level.values:
+        raise SchedulingError("class_level_invalid")
+    return level
+
+
 def _check_class_span(start: datetime.datetime | None, end: datetime.datetime | None) -> None:
     check_span(start, end, longest=MAX_CLASS, too_long="class_too_long")
 
@@ -75,11 +85,14 @@ def _class_slot_problem(
     return booking_clash(room=room, trainer=trainer, start=start, end=end, exclude_booking_id=exclude_booking_id)
 
 
-def _prepare_class(*, name: str, room: Room, capacity: int, price: object, description: str) -> tuple[GroupClass, Room]:
+def _prepare_class(
+    *, name: str, room: Room, capacity: int, price: object, description: str, level: str
+) -> tuple[GroupClass, Room]:
     room = fresh_room(room)
     group_class = GroupClass(
         name=(name or "").strip(),
         description=description or "",
+        level=_check_level(level),
         capacity=_check_capacity(capacity, room),
         price=_check_price(price),
     )
@@ -105,6 +118,7 @@ def _insert_class(
         return GroupClass.objects.create(
             name=template.name,
             description=template.description,
+            level=template.level,
             capacity=template.capacity,
             price=template.price,
             booking=booking,
@@ -122,11 +136,14 @@ def class_create(
     capacity: int,
     price: Decimal,
     description: str = "",
+    level: str = GroupClass.Level.ALL,
     series: uuid.UUID | None = None,
 ) -> GroupClass:
     """Schedule a class: the trainer is available and free, the room is free and big enough."""
     _check_class_span(start_time, end_time)
-    template, room = _prepare_class(name=name, room=room, capacity=capacity, price=price, description=description)
+    template, room = _prepare_class(
+        name=name, room=room, capacity=capacity, price=price, description=description, level=level
+    )
     with transaction.atomic():
         trainer = lock_trainer(trainer)
         problem = _class_slot_problem(trainer=trainer, room=room, start=start_time, end=end_time)
@@ -146,6 +163,7 @@ def class_create_weekly(
     capacity: int,
     price: Decimal,
     description: str = "",
+    level: str = GroupClass.Level.ALL,
 ) -> list[GroupClass]:
     """The same class every week for ``weeks`` weeks, as one series: all of them, or none and every clash named.
 
@@ -156,7 +174,9 @@ def class_create_weekly(
     spans = weekly_spans(start_time, end_time, weeks)
     for start, end in spans:
         _check_class_span(start, end)
-    template, room = _prepare_class(name=name, room=room, capacity=capacity, price=price, description=description)
+    template, room = _prepare_class(
+        name=name, room=room, capacity=capacity, price=price, description=description, level=level
+    )
     with transaction.atomic():
         trainer = lock_trainer(trainer)
         problems: list[tuple[int, SchedulingError]] = []
@@ -184,11 +204,177 @@ def class_create_weekly(
         ]
 
 
+#: What a series does when some dates collide: nothing is created (every collision named), or the dates that fit.
+ALL_OR_NOTHING = "all_or_nothing"
+WHAT_FITS = "what_fits"
+SERIES_MODES = (ALL_OR_NOTHING, WHAT_FITS)
+
+
+@dataclass(frozen=True)
+class SeriesCreated:
+    """The classes of a series (one ``series`` id, in date order) and the dates skipped because they collide."""
+
+    created: list[GroupClass]
+    skipped: list[SkippedDate]
+
+
+def _check_weekdays(weekdays: object) -> frozenset[int]:
+    if weekdays is None or isinstance(weekdays, str | bytes) or not isinstance(weekdays, Iterable):
+        raise SchedulingError("series_weekdays_required")
+    days = list(weekdays)
+    if not days:
+        raise SchedulingError("series_weekdays_required")
+    if any(isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6 for day in days):
+        raise SchedulingError("series_weekdays_invalid")
+    if len(set(days)) != len(days):
+        raise SchedulingError("series_weekdays_invalid")
+    return frozenset(days)
+
+
+def series_days(*, start_time: datetime.datetime, weekdays: object, until: object) -> list[datetime.date]:
+    """The club days from the first class's day to ``until`` (both included) that fall on ``weekdays``
+    (0 Monday to 6 Sunday), at most a year of them."""
+    chosen = _check_weekdays(weekdays)
+    if until is None:
+        raise SchedulingError("series_until_required")
+    if not isinstance(until, datetime.date) or isinstance(until, datetime.datetime):
+        raise SchedulingError("series_until_required")
+    first = club_time(start_time).date()
+    if until < first:
+        raise SchedulingError("series_until_before_start", first=describe_date(first))
+    if (until - first).days > MAX_SERIES_DAYS:
+        latest = first + datetime.timedelta(days=MAX_SERIES_DAYS)
+        raise SchedulingError("series_too_long", latest=describe_date(latest))
+    days = [first + datetime.timedelta(days=n) for n in range((until - first).days + 1)]
+    days = [day for day in days if day.weekday() in chosen]
+    if not days:
+        names = [dateformat.format(datetime.date(2024, 1, 1 + day), "l") for day in sorted(chosen)]
+        raise SchedulingError(
+            "series_no_dates", first=describe_date(first), until=describe_date(until), weekdays=", ".join(names)
+        )
+    return days
+
+
+def _series_spans(
+    start_time: datetime.datetime, end_time: datetime.datetime, days: list[datetime.date]
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The first class's hours on each day, on the club's wall clock (18:00 stays 18:00 across a daylight-saving
+    change); a class past midnight ends the next day, as the first one does."""
+    zone = club_zone()
+    local_start = club_time(start_time).replace(tzinfo=None)
+    length = club_time(end_time).replace(tzinfo=None) - local_start
+    spans = []
+    try:
+        for day in days:
+            start = datetime.datetime.combine(day, local_start.time())
+            aware = (timezone.make_aware(start, zone), timezone.make_aware(start + length, zone))
+            # The database keeps UTC: a moment past 31 December 9999 there cannot be stored.
+            for moment in aware:
+                moment.astimezone(datetime.UTC)
+            spans.append(aware)
+    except OverflowError as error:
+        raise SchedulingError("series_past_calendar") from error
+    return spans
+
+
+def _insert_or_skip(
+    template: GroupClass,
+    *,
+    trainer: Trainer,
+    room: Room,
+    day: datetime.date,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    series: uuid.UUID,
+) -> GroupClass | SkippedDate:
+    """Insert one date's class in a savepoint: a booking committed by someone else since the checks (the
+    exclusion constraints have the last word) makes it a skipped date, named when it can be, and the rest goes on."""
+    try:
+        with transaction.atomic():
+            return _insert_class(template, trainer=trainer, room=room, start=start, end=end, series=series)
+    except SchedulingError as error:
+        # The row in the way is committed by now (the insert waited for it), so it can be named.
+        named = booking_clash(room=room, trainer=trainer, start=start, end=end)
+        return SkippedDate(day=day, start_time=start, end_time=end, error=named or error)
+
+
+def class_series_create(
+    *,
+    name: str,
+    trainer: Trainer,
+    room: Room,
+    start_time: datetime.datetime,
+    end_time: datetime.datetime,
+    weekdays: Iterable[int],
+    until: datetime.date,
+    capacity: int,
+    price: Decimal,
+    description: str = "",
+    level: str = GroupClass.Level.ALL,
+    mode: str = ALL_OR_NOTHING,
+) -> SeriesCreated:
+    """The class on each of ``weekdays`` (0 Monday to 6 Sunday) from the day of ``start_time`` to ``until``, at the
+    hours of ``start_time``-``end_time``, as one series (at most a year).
+
+    A date collides when the trainer is not available, the room or the trainer is booked, or it has passed. With
+    ``ALL_OR_NOTHING`` a collision refuses the whole series (``class_series_collides``, every date named); with
+    ``WHAT_FITS`` the dates that fit are created and the others returned in ``skipped``, each with its refusal
+    (``class_series_nothing_fits`` when none fits). The checks run under the trainer's lock; a room booked
+    concurrently by another trainer's class is caught by the exclusion constraint at its insert, in a savepoint.
+    """
+    if mode not in SERIES_MODES:
+        raise SchedulingError("series_mode_invalid")
+    _check_class_span(start_time, end_time)
+    days = series_days(start_time=start_time, weekdays=weekdays, until=until)
+    spans = _series_spans(start_time, end_time, days)
+    template, room = _prepare_class(
+        name=name, room=room, capacity=capacity, price=price, description=description, level=level
+    )
+    with transaction.atomic():
+        trainer = lock_trainer(trainer)
+        skipped: list[SkippedDate] = []
+        free: list[tuple[datetime.date, datetime.datetime, datetime.datetime]] = []
+        for day, (start, end) in zip(days, spans, strict=True):
+            try:
+                _check_class_span(start, end)
+                problem = _class_slot_problem(trainer=trainer, room=room, start=start, end=end)
+            except SchedulingError as error:
+                problem = error
+            if problem is None:
+                free.append((day, start, end))
+            else:
+                skipped.append(SkippedDate(day=day, start_time=start, end_time=end, error=problem))
+        if skipped and mode == ALL_OR_NOTHING:
+            raise ClassSeriesRefused("class_series_collides", skipped)
+        series = uuid.uuid4()
+        created: list[GroupClass] = []
+        for day, start, end in free:
+            outcome = _insert_or_skip(
+                template, trainer=trainer, room=room, day=day, start=start, end=end, series=series
+            )
+            if isinstance(outcome, GroupClass):
+                created.append(outcome)
+            else:
+                skipped.append(outcome)
+        skipped.sort(key=lambda date: date.day)
+        if skipped and mode == ALL_OR_NOTHING:
+            raise ClassSeriesRefused("class_series_collides", skipped)
+        if not created:
+            raise ClassSeriesRefused("class_series_nothing_fits", skipped)
+        return SeriesCreated(created=created, skipped=skipped)
+
+
 def check_class_open(group_class: GroupClass) -> None:
-    """Refuse a class that was cancelled or has started: nobody joins or moves it any more."""
-    if group_class.booking.status != Booking.Status.SCHEDULED:
+    """Refuse a class that was cancelled, has taken place or has started: nobody joins or moves it any more.
+
+    A class that took place may be marked completed (the demo's history is): that is not a cancellation.
+    """
+    booking = group_class.booking
+    if booking.status == Booking.Status.CANCELLED:
         raise SchedulingError("class_cancelled")
-    if group_class.booking.start_time <= timezone.now():
+    if booking.status != Booking.Status.SCHEDULED or booking.end_time <= timezone.now():
+        raise SchedulingError("class_took_place")
+    if booking.start_time <= timezone.now():
         raise SchedulingError("class_started")
 
 

@@ -1,4 +1,5 @@
-"""Personal training: booking a member's session with a trainer, moving, cancelling and marking it."""
+"""Personal training: booking a member's session with a trainer, moving, cancelling, marking it and the trainer's
+notes after it."""
 
 from __future__ import annotations
 
@@ -203,4 +204,35 @@ def pt_session_mark(*, session: PersonalTrainingSession, status: str) -> Persona
             raise SchedulingError("pt_not_started")
         booking.status = status
         booking.save(update_fields=["status"])
+        return locked
+
+
+#: The longest notes a trainer may keep on one session: the column's own limit.
+PT_NOTE_MAX_LENGTH: int = PersonalTrainingSession._meta.get_field("trainer_notes").max_length or 0
+
+
+def pt_session_note(*, session: PersonalTrainingSession, trainer: Trainer, notes: str) -> PersonalTrainingSession:
+    """The session's trainer writes (or rewrites, or clears with an empty text) their notes once it has started.
+
+    Refused for another trainer's session, one not started yet, a cancelled one, or a no-show (nothing took place).
+    """
+    text = (notes or "").strip()
+    if len(text) > PT_NOTE_MAX_LENGTH:
+        raise SchedulingError("pt_note_too_long", limit=PT_NOTE_MAX_LENGTH, length=len(text))
+    trainer_id = pk_of(trainer, "trainer_required")
+    session_id = _session_ids(session)[0]
+    with transaction.atomic():
+        locked = _lock_session(session_id)
+        booking = locked.booking
+        if booking.trainer_id != trainer_id:
+            raise SchedulingError("pt_note_not_yours")
+        if booking.status == Booking.Status.CANCELLED:
+            raise SchedulingError("pt_cancelled")
+        if booking.start_time > timezone.now():
+            raise SchedulingError("pt_note_too_early")
+        if booking.status == Booking.Status.NO_SHOW:
+            raise SchedulingError("pt_note_no_show")
+        locked.trainer_notes = text
+        locked.trainer_notes_at = timezone.now() if text else None
+        locked.save(update_fields=["trainer_notes", "trainer_notes_at"])
         return locked

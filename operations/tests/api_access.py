@@ -30,6 +30,7 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "staff_class_list": FRONT_DESK,
     "staff_class_create": MANAGER,
     "staff_class_create_weekly": MANAGER,
+    "staff_class_create_series": MANAGER,
     "staff_class_reschedule": MANAGER,
     "staff_class_cancel": MANAGER,
     # operations.*_classregistration

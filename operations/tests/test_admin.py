@@ -68,13 +68,13 @@ class TestGroupClassAdmin:
         return {
             "name": "Spin",
             "description": "",
+            "level": "all",
             "trainer": trainer.pk,
             "room": room.pk,
             **split_datetime(start, "start_time"),
             **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
             "capacity": 12,
             "price": "8.00",
-            "weeks": 1,
             **changes,
         }
 
@@ -94,8 +94,16 @@ class TestGroupClassAdmin:
                 start_time=local_time(days=1 + 7 * week, hour=8),
                 end_time=local_time(days=1 + 7 * week, hour=18),
             )
+        first = local_time(days=1, hour=10)
 
-        response = admin_client.post(url("groupclass", "add"), self.form(trainer=trainer, weeks=2))
+        response = admin_client.post(
+            url("groupclass", "add"),
+            self.form(
+                trainer=trainer,
+                repeat_on=[str(first.weekday())],
+                repeat_until=(first + datetime.timedelta(days=7)).date().isoformat(),
+            ),
+        )
 
         assert response.status_code == 302
         assert GroupClass.objects.count() == 2
@@ -165,7 +173,7 @@ class TestGroupClassAdmin:
 
         assert response.status_code == 200
         content = response.content.decode()
-        assert "Cancelled: 1." in content
+        assert "1 class cancelled; its members were told." in content
         assert said("class_started") in content
         registration.refresh_from_db()
         assert registration.status == ClassRegistration.Status.CANCELLED

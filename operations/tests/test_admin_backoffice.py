@@ -145,7 +145,7 @@ class TestMoveToRoom:
         response = self.move(admin_client, bookings, big_room)
         run_jobs()
 
-        assert f"Moved to {big_room}: 2." in messages_of(response)
+        assert f"2 bookings moved to {big_room}." in messages_of(response)
         for booking in bookings:
             before = booking.start_time
             booking.refresh_from_db()
@@ -319,7 +319,7 @@ class TestMaintenanceActions:
         assert Equipment.objects.get().status == Equipment.Status.IN_REPAIR
 
         response = self.changelist(admin_client, "resolve", [record], apply="1", **{f"notes_{record.pk}": "Rewired"})
-        assert "Resolved: 1." in messages_of(response)
+        assert "1 maintenance issue marked resolved." in messages_of(response)
         record.refresh_from_db()
         assert (record.status, record.resolution_notes) == ("resolved", "Rewired")
         assert record.resolved_at is not None
@@ -355,7 +355,7 @@ class TestMaintenanceActions:
 
 
 class TestClassAdmin:
-    def form(self, trainer, room, start, weeks=1):
+    def form(self, trainer, room, start, **series):
         return {
             "name": "Spin",
             "description": "",
@@ -365,7 +365,7 @@ class TestClassAdmin:
             **split_datetime(start + datetime.timedelta(hours=1), "end_time"),
             "capacity": 12,
             "price": "8.00",
-            "weeks": weeks,
+            **series,
         }
 
     def test_a_weekly_series_reports_every_collision_and_creates_nothing(self, admin_client):
@@ -380,21 +380,29 @@ class TestClassAdmin:
         first = BookingFactory(room=room, title="Open day", start_time=local_time(days=1, hour=10))
         third = BookingFactory(room=room, title="Repairs", start_time=local_time(days=15, hour=10))
 
-        response = admin_client.post(url("groupclass", "add"), self.form(trainer, room, local_time(days=1, hour=10), 3))
+        start = local_time(days=1, hour=10)
+        every_week = {
+            "repeat_on": [str(start.weekday())],
+            "repeat_until": (start + datetime.timedelta(days=14)).date().isoformat(),
+        }
+
+        response = admin_client.post(url("groupclass", "add"), self.form(trainer, room, start, **every_week))
 
         assert response.status_code == 200
-        problems = " ".join(
+        lines = [
             said(
-                "class_week_problem",
-                number=number,
-                day=day_text(booking.start_time),
+                "class_series_date_problem",
+                day=f"{day_text(booking.start_time)} {booking.start_time.year}",
                 problem=said(
                     "room_booked_by", booking=f"{booking.title} {span_text(booking.start_time, booking.end_time)}"
                 ),
             )
-            for number, booking in ((1, first), (3, third))
-        )
-        assert response.context["adminform"].form.non_field_errors() == [said("class_weeks_failed", problems=problems)]
+            for booking in (first, third)
+        ]
+        assert response.context["adminform"].form.non_field_errors() == [
+            said("class_series_collides_heading"),
+            *lines,
+        ]
         assert not GroupClass.objects.exists()
 
     def test_a_class_bigger_than_its_room_is_refused(self, admin_client):
@@ -471,7 +479,7 @@ class TestClassAdmin:
 
         row = rows_of(response)[0]
         assert (row.seated_count, row.waitlist_count) == (3, 1)
-        assert "75%" in response.content.decode()
+        assert "3 of 4, 1 waiting" in response.content.decode()
 
 
 class TestRegistrationList:

@@ -95,4 +95,4 @@ def test_the_front_desk_accepts_an_offer_for_the_member(client):
     offer.refresh_from_db()
     assert (offer.status, offer.offer_expires_at) == (ClassRegistration.Status.REGISTERED, None)
     assert offer.cover.kind == "drop_in"
-    assert messages_of(response) == [f"{taken}: {SchedulingError('offer_not_open')}", "Seats taken: 1."]
+    assert messages_of(response) == [f"{taken}: {SchedulingError('offer_not_open')}", "1 offered seat accepted."]

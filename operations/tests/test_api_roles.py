@@ -127,6 +127,16 @@ CALLS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "staff_class_list": lambda s: ("GET", "/staff/classes", None),
     "staff_class_create": lambda s: ("POST", "/staff/classes", _class_body(s)),
     "staff_class_create_weekly": lambda s: ("POST", "/staff/classes/weekly", _class_body(s, weeks=2)),
+    "staff_class_create_series": lambda s: (
+        "POST",
+        "/staff/classes/series",
+        _class_body(
+            s,
+            weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            until=local_time(days=6, hour=9).date().isoformat(),
+            mode="what_fits",
+        ),
+    ),
     "staff_class_reschedule": lambda s: (
         "PUT",
         f"/staff/classes/{s['class'].pk}",

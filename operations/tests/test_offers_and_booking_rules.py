@@ -156,9 +156,7 @@ class TestOffers:
         with refused("offer_not_open"):
             services.class_offer_decline(registration=registration)
 
-    def test_with_drop_ins_off_a_waiting_member_without_credits_is_offered_the_seat_even_days_ahead(
-        self, settings
-    ):
+    def test_with_drop_ins_off_a_waiting_member_without_credits_is_offered_the_seat_even_days_ahead(self, settings):
         group_class, seated, waiting = full_class(hours_ahead=48)
         settings.CLUB_CLASS_DROP_IN = False
 

@@ -24,9 +24,9 @@ def said(code: str, **params) -> str:
 pytestmark = pytest.mark.django_db
 
 Role = AdminStaff.Role
-# The latest migration that sets the role groups' permissions (the front desk's, which came last).
-ROLES_MIGRATION = ("frontdesk", "0002_staff_roles_front_desk")
-migration = importlib.import_module(f"clubsite.frontdesk.migrations.{ROLES_MIGRATION[1]}")
+# The latest migration that sets the role groups' permissions (trainers' time off and templates, which came last).
+ROLES_MIGRATION = ("trainers", "0003_staff_roles_time_off")
+migration = importlib.import_module(f"trainers.migrations.{ROLES_MIGRATION[1]}")
 first_migration = importlib.import_module("operations.migrations.0003_staff_role_groups")
 
 
@@ -152,6 +152,7 @@ class TestRoleGroups:
             "billing.view_classcover",
             "frontdesk.view_visit", "frontdesk.add_visit",
             "frontdesk.view_staffnote", "frontdesk.add_staffnote",
+            "trainers.view_weeklyslot", "trainers.view_timeoff",
         }  # fmt: skip
         assert codenames("Billing") == {
             *(f"billing.{action}_{model}" for model in ("membershipplan", "invoiceline")
@@ -251,7 +252,7 @@ class TestAdminStaffAdmin:
             self.url("changelist"), {"action": "remove_from_staff", "_selected_action": [row.pk]}, follow=True
         )
 
-        assert "Removed: 1." in [str(m) for m in response.context["messages"]]
+        assert "1 person taken off the staff." in [str(m) for m in response.context["messages"]]
         user.refresh_from_db()
         assert not user.is_staff
         assert group_names(user) == []
