@@ -217,6 +217,7 @@ def api_scene() -> ApiScene:
         RoomFactory,
         local_time,
     )
+    from trainers.models import TimeOff, WeeklySlot
     from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
     trainer = TrainerFactory.create(user__first_name="Tara", user__last_name="Trainer")
@@ -280,6 +281,15 @@ def api_scene() -> ApiScene:
         "job": failed_job("api scene"),
     }
     objects["freeze"] = MembershipFreezeFactory.create(membership=objects["membership"])
+    # The trainer's weekly template row and time off (``slot_id``, ``time_off_id``), clear of the scene's bookings.
+    objects["slot"] = WeeklySlot.objects.create(
+        trainer=trainer, weekday=0, start_time=datetime.time(6), end_time=datetime.time(7)
+    )
+    objects["time_off"] = TimeOff.objects.create(
+        trainer=trainer,
+        first_day=timezone.localdate() + datetime.timedelta(days=20),
+        last_day=timezone.localdate() + datetime.timedelta(days=21),
+    )
     return ApiScene(people=people, tokens=tokens, objects=objects)
 
 

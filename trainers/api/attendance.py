@@ -1,4 +1,4 @@
-"""The trainer's classes and PT sessions: who holds a seat, and who came."""
+"""The trainer's classes and PT sessions: who holds a seat, who came, and the notes after a session."""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,7 +12,14 @@ from operations.describe import booking_label
 from operations.models import GroupClass, PersonalTrainingSession
 from trainers.portal import selectors
 
-from .schemas import TrainerClassAttendanceIn, TrainerClassOut, TrainerSeatOut, TrainerSessionMarkIn, TrainerSessionOut
+from .schemas import (
+    TrainerClassAttendanceIn,
+    TrainerClassOut,
+    TrainerSeatOut,
+    TrainerSessionMarkIn,
+    TrainerSessionNotesIn,
+    TrainerSessionOut,
+)
 
 router = Router(tags=["trainer"])
 
@@ -27,6 +34,7 @@ def _class_detail(group_class: GroupClass) -> TrainerClassOut:
     return TrainerClassOut(
         id=group_class.pk,
         name=group_class.name,
+        level=group_class.level,
         start=booking.start_time,
         end=booking.end_time,
         room=booking.room.name if booking.room is not None else "Online",
@@ -90,6 +98,8 @@ def _session(session: PersonalTrainingSession) -> TrainerSessionOut:
         status=booking.status,
         member_id=session.member_id,
         member_name=session.member.user.get_full_name(),
+        trainer_notes=session.trainer_notes,
+        trainer_notes_at=session.trainer_notes_at,
     )
 
 
@@ -115,4 +125,21 @@ def trainer_pt_session_read(request: HttpRequest, session_id: int) -> TrainerSes
 def trainer_pt_session_mark(request: HttpRequest, session_id: int, payload: TrainerSessionMarkIn) -> TrainerSessionOut:
     """Once the session has started (before: 409 ``pt_not_started``); a cancelled one is 409 ``pt_cancelled``."""
     session = services.pt_session_mark(session=_own_session(request, session_id), status=payload.status)
+    return _session(_own_session(request, session.pk))
+
+
+@router.put(
+    "/pt-sessions/{session_id}/notes",
+    response={200: TrainerSessionOut, **PROBLEMS},
+    operation_id="trainer_pt_session_note",
+    url_name="trainer_pt_session_note",
+    summary="Write your notes after a PT session",
+)
+def trainer_pt_session_note(request: HttpRequest, session_id: int, payload: TrainerSessionNotesIn) -> TrainerSessionOut:
+    """Once the session has started (before: 409 ``pt_note_too_early``); a cancelled session is 409
+    ``pt_cancelled``, a no-show 409 ``pt_note_no_show``; over the limit, 422 ``pt_note_too_long``. Another
+    trainer's session is a 404."""
+    session = services.pt_session_note(
+        session=_own_session(request, session_id), trainer=trainer_of(request), notes=payload.trainer_notes
+    )
     return _session(_own_session(request, session.pk))

@@ -3,7 +3,6 @@
 The rules (no overlap, at most 16 hours, no booking left outside a window) are ``operations.services``'.
 """
 
-import datetime
 from typing import Annotated
 
 from django.db.models import QuerySet
@@ -16,6 +15,7 @@ from clubsite.api.access import trainer_of
 from clubsite.api.errors import RequestError
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import day_bounds, day_start
+from clubsite.core.dates import ClubDate
 from operations import services
 from trainers import selectors as trainer_reads
 from trainers.models import TrainerAvailability
@@ -36,8 +36,8 @@ router = Router(tags=["trainer"])
 @paginate(LimitOffsetPagination)
 def trainer_availability_list(
     request: HttpRequest,
-    from_: Annotated[datetime.date | None, Query(alias="from", description="First club day (included).")] = None,
-    to: Annotated[datetime.date | None, Query(description="Last club day (included).")] = None,
+    from_: Annotated[ClubDate | None, Query(alias="from", description="First club day (included).")] = None,
+    to: Annotated[ClubDate | None, Query(description="Last club day (included).")] = None,
 ) -> QuerySet[TrainerAvailability]:
     """The windows that have not ended, soonest first, each with the number of bookings inside it; ``from`` and
     ``to`` keep those that touch those days."""
@@ -60,7 +60,8 @@ def trainer_availability_list(
 )
 def trainer_availability_create(request: HttpRequest, payload: AvailabilityWindowIn) -> Status[TrainerAvailability]:
     """Open a window in which members can book you. An overlap with another of your windows is a 409
-    ``availability_overlaps`` naming it."""
+    ``availability_overlaps`` naming it; a window on a day of your time off, a 409 ``availability_in_time_off``
+    naming those days."""
     window = services.availability_create(
         trainer=trainer_of(request), start_time=payload.start_time, end_time=payload.end_time
     )
@@ -78,8 +79,8 @@ def trainer_availability_create_weekly(
     request: HttpRequest, payload: AvailabilityWeeklyIn
 ) -> Status[list[TrainerAvailability]]:
     """The window from ``start_time`` to ``end_time`` and the same one each following week, ``weeks`` in all:
-    all of them, or none when one week collides (409 ``availability_weeks_overlap``, its ``weeks`` parameter
-    listing the colliding weeks)."""
+    all of them, or none when one week collides with another window or your time off (409
+    ``availability_weeks_overlap``, its ``weeks`` parameter listing the colliding weeks)."""
     windows = services.availability_create_weekly(
         trainer=trainer_of(request), start_time=payload.start_time, end_time=payload.end_time, weeks=payload.weeks
     )
@@ -103,8 +104,8 @@ def _own_window(request: HttpRequest, availability_id: int) -> TrainerAvailabili
 def trainer_availability_update(
     request: HttpRequest, availability_id: int, payload: AvailabilityWindowIn
 ) -> TrainerAvailability:
-    """Refused (409) when it would overlap another window or leave a scheduled booking outside your
-    availability; another trainer's window is a 404."""
+    """Refused (409) when it would overlap another window, fall on a day of your time off or leave a scheduled
+    booking outside your availability; another trainer's window is a 404."""
     return services.availability_update(
         availability=_own_window(request, availability_id),
         start_time=payload.start_time,

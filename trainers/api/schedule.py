@@ -10,6 +10,7 @@ from clubsite.api.access import trainer_of
 from clubsite.api.errors import RequestError
 from clubsite.api.schemas import PROBLEMS
 from clubsite.core.clock import club_today, day_bounds
+from clubsite.core.dates import ClubDate
 from trainers.portal import selectors
 from trainers.portal.views import FURTHEST_WEEK
 
@@ -37,11 +38,11 @@ def _near(field: str, day: datetime.date) -> datetime.date:
 def trainer_schedule(
     request: HttpRequest,
     week: Annotated[
-        datetime.date | None, Query(description="Any day of the week wanted (it starts on Monday).")
+        ClubDate | None, Query(description="Any day of the week wanted (it starts on Monday).")
     ] = None,
-    start: Annotated[datetime.date | None, Query(description="First club day of a span (with end).")] = None,
+    start: Annotated[ClubDate | None, Query(description="First club day of a span (with end).")] = None,
     end: Annotated[
-        datetime.date | None, Query(description=f"Last club day, at most {MAX_SCHEDULE_DAYS} days on.")
+        ClubDate | None, Query(description=f"Last club day, at most {MAX_SCHEDULE_DAYS} days on.")
     ] = None,
 ) -> TrainerScheduleOut:
     """``?week=YYYY-MM-DD`` gives that week's entries as the week view shows them (cancelled ones too, so you

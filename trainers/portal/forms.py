@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateTimeInput
+from clubsite.core.dates import ClubDateField
+from clubsite.widgets import ISO_DATE, ISO_DATETIME_LOCAL, NativeDateInput, NativeDateTimeInput
 from operations.models import Booking, Equipment
-from operations.services import MAX_WEEKS
+from operations.services import MAX_TIME_OFF_DAYS, MAX_WEEKS, PT_NOTE_MAX_LENGTH
+from trainers.models import TimeOff, WeeklySlot
 
 
 def _datetime_field(label: str) -> forms.DateTimeField:
@@ -32,6 +34,57 @@ class AvailabilityCreateForm(AvailabilityWindowForm):
         initial=1,
         help_text="Number of weeks, this one included: 1 adds just this window.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label, input_formats=["%H:%M", "%H:%M:%S"], widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+
+def _date_field(label: str, **kwargs) -> forms.DateField:
+    return ClubDateField(label=label, input_formats=[ISO_DATE], widget=NativeDateInput(), **kwargs)
+
+
+class WeeklySlotForm(forms.Form):
+    """One row of the weekly template: a day of the week and its hours, club time."""
+
+    weekday = forms.TypedChoiceField(label="Day", choices=WeeklySlot.Weekday.choices, coerce=int)
+    start_time = _time_field("From")
+    end_time = _time_field("Until")
+
+
+class TemplateApplyForm(forms.Form):
+    first_day = _date_field("From")
+    weeks = forms.IntegerField(
+        label="For how many weeks",
+        min_value=1,
+        max_value=MAX_WEEKS,
+        initial=4,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class TimeOffForm(forms.Form):
+    first_day = _date_field("First day off")
+    last_day = _date_field("Last day off", help_text=f"Both days included; at most {MAX_TIME_OFF_DAYS} days.")
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=TimeOff._meta.get_field("note").max_length,
+        help_text="For you and the club's staff, e.g. “Holiday”.",
+    )
+
+
+class SessionNotesForm(forms.Form):
+    trainer_notes = forms.CharField(
+        label="Your notes on the session",
+        required=False,
+        max_length=PT_NOTE_MAX_LENGTH,
+        help_text=f"What you worked on and what comes next; at most {PT_NOTE_MAX_LENGTH} characters. Only trainers "
+        "see them.",
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 

@@ -1,5 +1,6 @@
 """Reads of the trainer portal that reach into operations: a trainer's week and schedule, windows, classes,
-sessions and equipment. Each selector's query count is pinned by a test."""
+sessions, a client's page, the weekly template, time off and equipment. Each selector's query count is pinned
+by a test."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from clubsite.accounts.models import User
 from clubsite.core.clock import club_time, club_today, day_start
+from members.models import FitnessGoal, HealthMetric, LatestHealthMetric, Member
+from members.selectors import GoalProgress, goal_progress_list, metric_chart_entries
 from operations.describe import booking_label, related_or_none
 from operations.models import (
     Booking,
@@ -24,8 +27,8 @@ from operations.models import (
     PersonalTrainingSession,
 )
 from operations.selectors import with_seat_counts
-from trainers.models import Trainer, TrainerAvailability
-from trainers.selectors import week_start_of
+from trainers.models import TimeOff, Trainer, TrainerAvailability, WeeklySlot
+from trainers.selectors import latest_metric_of, week_start_of
 
 DAY = datetime.timedelta(days=1)
 WEEK = datetime.timedelta(days=7)
@@ -319,3 +322,66 @@ def issues_reported_by(*, user: User) -> QuerySet[MaintenanceRecord]:
         .select_related("equipment__room")
         .order_by("-reported_at", "-id")[:REPORTS_SHOWN]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# A client's page: what the lookup shows of a member, their chart and goals, and the sessions with this trainer
+# ---------------------------------------------------------------------------------------------
+
+CLIENT_CHART_ENTRIES = 60
+CLIENT_SESSIONS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """One member as a trainer sees them: name, latest metric, chart entries, active goals with progress, and
+    this trainer's sessions with them (the next ones, soonest first; those started, latest first)."""
+
+    member: Member
+    latest_metric: LatestHealthMetric | None
+    chart_entries: list[HealthMetric]
+    goals: list[GoalProgress]
+    upcoming: list[PersonalTrainingSession]
+    past: list[PersonalTrainingSession]
+
+
+def client_page(*, trainer: Trainer, member_id: int) -> ClientPage | None:
+    """The member's page for this trainer, or None when there is no such member: six queries whatever the data."""
+    member = Member.objects.filter(pk=member_id).select_related("user").prefetch_related("latest_metric").first()
+    if member is None:
+        return None
+    now = timezone.now()
+    sessions = trainer_sessions(trainer=trainer).filter(member=member)
+    return ClientPage(
+        member=member,
+        latest_metric=latest_metric_of(member),
+        chart_entries=metric_chart_entries(member=member, limit=CLIENT_CHART_ENTRIES),
+        goals=goal_progress_list(
+            FitnessGoal.objects.filter(member=member, is_active=True).order_by("-created_at", "-id")
+        ),
+        upcoming=list(
+            sessions.filter(booking__start_time__gt=now)
+            .exclude(booking__status=Booking.Status.CANCELLED)
+            .order_by("booking__start_time", "id")[:CLIENT_SESSIONS_SHOWN]
+        ),
+        past=list(
+            sessions.filter(booking__start_time__lte=now).order_by("-booking__start_time", "-id")[
+                :CLIENT_SESSIONS_SHOWN
+            ]
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The weekly template and time off
+# ---------------------------------------------------------------------------------------------
+
+
+def weekly_template(*, trainer: Trainer) -> list[WeeklySlot]:
+    """The rows of the trainer's weekly template, Monday first; one query."""
+    return list(WeeklySlot.objects.filter(trainer=trainer).order_by("weekday", "start_time"))
+
+
+def time_off_list(*, trainer: Trainer) -> QuerySet[TimeOff]:
+    """The trainer's time off that has not ended, soonest first; one query."""
+    return TimeOff.objects.filter(trainer=trainer, last_day__gte=club_today()).order_by("first_day")

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,10 +18,12 @@ from clubsite.core.clock import club_today
 from clubsite.core.errors import ClubError
 from clubsite.core.forms import add_club_error
 from clubsite.pagination import paginate
+from members.charts import metric_charts
 from operations import services
 from operations.describe import describe_span
 from operations.models import Booking
 from trainers import selectors as trainer_reads
+from trainers import services as trainer_services
 from trainers.selectors import LOOKUP_COUNT_CAP
 
 from . import selectors
@@ -31,6 +34,10 @@ from .forms import (
     EquipmentIssueForm,
     MemberLookupForm,
     SessionMarkForm,
+    SessionNotesForm,
+    TemplateApplyForm,
+    TimeOffForm,
+    WeeklySlotForm,
 )
 from .mixins import TrainerRequiredMixin
 
@@ -46,6 +53,15 @@ WINDOW_CHANGED = "Availability changed to {window}."
 WINDOW_REMOVED = "Availability {window} removed."
 ATTENDANCE_SAVED = "Attendance saved: {attended} of {seated} attended."
 SESSION_MARKED = "Session marked as {status}."
+NOTES_SAVED = "Your notes on the session are saved."
+NOTES_CLEARED = "Your notes on the session are removed."
+SLOT_ADDED = "Added to your weekly template: {slot}."
+SLOT_REMOVED = "Removed from your weekly template: {slot}. The windows it already made stay."
+TIME_OFF_TAKEN = "Time off {days} saved."
+TIME_OFF_WINDOWS = " {removed} availability window{removed_plural} removed and {cut} cut short."
+TIME_OFF_REMOVED = (
+    "Time off {days} removed. The availability it took away is not put back: apply your weekly template for that."
+)
 ISSUE_REPORTED = "Thank you: the issue with {equipment} in {room} is reported; staff will see to it."
 GET_ONLY = ["get", "head", "options"]
 
@@ -248,6 +264,20 @@ class ClassDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
         return redirect("trainers:class-detail", pk=self.object.pk)
 
 
+def _session_context(session) -> dict:
+    booking = session.booking
+    has_started = booking.start_time <= timezone.now()
+    return {
+        "session": session,
+        "booking": booking,
+        "has_started": has_started,
+        "is_cancelled": booking.status == Booking.Status.CANCELLED,
+        # The service decides; the page offers the notes only where it would take them.
+        "takes_notes": has_started and booking.status in (Booking.Status.SCHEDULED, Booking.Status.COMPLETED),
+        "notes_form": SessionNotesForm(initial={"trainer_notes": session.trainer_notes}),
+    }
+
+
 class SessionDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
     """One of the trainer's PT sessions; once it has started, completed / no-show."""
 
@@ -258,14 +288,7 @@ class SessionDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
         return selectors.trainer_sessions(trainer=self.trainer)
 
     def get_context_data(self, **kwargs):
-        booking = self.object.booking
-        return super().get_context_data(
-            session=self.object,
-            booking=booking,
-            has_started=booking.start_time <= timezone.now(),
-            is_cancelled=booking.status == Booking.Status.CANCELLED,
-            **kwargs,
-        )
+        return super().get_context_data(**_session_context(self.object), **kwargs)
 
     def form_valid(self, form):
         try:
@@ -275,6 +298,162 @@ class SessionDetailView(TrainerRequiredMixin, OwnObjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, SESSION_MARKED.format(status=session.booking.get_status_display().lower()))
         return redirect("trainers:session-detail", pk=session.pk)
+
+
+class SessionNotesView(TrainerRequiredMixin, OwnObjectMixin, FormView):
+    """The trainer's notes after one of their sessions (the session page carries the same form)."""
+
+    template_name = "trainers/session_notes.html"
+    form_class = SessionNotesForm
+
+    def get_owned_queryset(self):
+        return selectors.trainer_sessions(trainer=self.trainer)
+
+    def get_initial(self):
+        return {"trainer_notes": self.object.trainer_notes}
+
+    def get_context_data(self, **kwargs):
+        context = _session_context(self.object)
+        context.pop("notes_form")
+        return super().get_context_data(**context, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            session = services.pt_session_note(
+                session=self.object, trainer=self.trainer, notes=form.cleaned_data["trainer_notes"]
+            )
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, NOTES_SAVED if session.trainer_notes else NOTES_CLEARED)
+        return redirect("trainers:session-detail", pk=session.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The weekly template and time off
+# ---------------------------------------------------------------------------------------------
+
+
+class WeeklyTemplateView(TrainerRequiredMixin, FormView):
+    """The trainer's usual week: its rows, a form to add one, and the form that applies it to coming weeks."""
+
+    template_name = "trainers/weekly_template.html"
+    form_class = WeeklySlotForm
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("apply_form", TemplateApplyForm(initial={"first_day": _next_monday()}))
+        return super().get_context_data(slots=selectors.weekly_template(trainer=self.trainer), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            slot = trainer_services.weekly_slot_add(
+                trainer=self.trainer, weekday=data["weekday"], start_time=data["start_time"], end_time=data["end_time"]
+            )
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, SLOT_ADDED.format(slot=trainer_services.describe_slot(slot)))
+        return redirect("trainers:availability-template")
+
+
+def _next_monday() -> datetime.date:
+    today = club_today()
+    return today + datetime.timedelta(days=7 - today.weekday())
+
+
+class TemplateApplyView(TrainerRequiredMixin, FormView):
+    """Makes the template's windows for the weeks asked and shows what it made and what it left out."""
+
+    template_name = "trainers/template_applied.html"
+    form_class = TemplateApplyForm
+
+    def get_initial(self):
+        return {"first_day": _next_monday()}
+
+    def form_valid(self, form):
+        try:
+            applied = services.availability_apply_template(
+                trainer=self.trainer, first_day=form.cleaned_data["first_day"], weeks=form.cleaned_data["weeks"]
+            )
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        # Shown, not redirected: applying again is harmless (every window it would make is then a collision).
+        return self.render_to_response(self.get_context_data(form=form, applied=applied))
+
+
+class OwnSlotMixin(OwnObjectMixin):
+    def get_owned_queryset(self):
+        return trainer_reads.trainer_weekly_slots(trainer=self.trainer)
+
+
+class WeeklySlotDeleteView(TrainerRequiredMixin, OwnSlotMixin, FormView):
+    template_name = "trainers/weekly_slot_confirm_delete.html"
+    form_class = forms.Form
+
+    def get_context_data(self, **kwargs):
+        described = trainer_services.describe_slot(self.object)
+        return super().get_context_data(slot=self.object, described=described, **kwargs)
+
+    def form_valid(self, form):
+        described = trainer_services.describe_slot(self.object)
+        try:
+            trainer_services.weekly_slot_delete(slot=self.object)
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, SLOT_REMOVED.format(slot=described))
+        return redirect("trainers:availability-template")
+
+
+class TimeOffView(TrainerRequiredMixin, FormView):
+    """The trainer's coming time off and a form to take more; booked days are refused, naming the bookings."""
+
+    template_name = "trainers/time_off.html"
+    form_class = TimeOffForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(time_off=selectors.time_off_list(trainer=self.trainer), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            taken = services.time_off_create(
+                trainer=self.trainer, first_day=data["first_day"], last_day=data["last_day"], note=data["note"]
+            )
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        text = TIME_OFF_TAKEN.format(days=services.describe_days(taken.time_off.first_day, taken.time_off.last_day))
+        if taken.windows_removed or taken.windows_cut:
+            text += TIME_OFF_WINDOWS.format(
+                removed=taken.windows_removed, removed_plural=pluralize(taken.windows_removed), cut=taken.windows_cut
+            )
+        messages.success(self.request, text)
+        return redirect("trainers:time-off")
+
+
+class TimeOffDeleteView(TrainerRequiredMixin, OwnObjectMixin, FormView):
+    template_name = "trainers/time_off_confirm_delete.html"
+    form_class = forms.Form
+
+    def get_owned_queryset(self):
+        return trainer_reads.trainer_time_off(trainer=self.trainer)
+
+    def get_context_data(self, **kwargs):
+        days = services.describe_days(self.object.first_day, self.object.last_day)
+        return super().get_context_data(time_off=self.object, days=days, **kwargs)
+
+    def form_valid(self, form):
+        days = services.describe_days(self.object.first_day, self.object.last_day)
+        try:
+            trainer_services.time_off_delete(time_off=self.object)
+        except ClubError as error:
+            add_club_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, TIME_OFF_REMOVED.format(days=days))
+        return redirect("trainers:time-off")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,17 +491,24 @@ class MemberLookupView(TrainerRequiredMixin, TemplateView):
 
 
 class MemberProfileView(TrainerRequiredMixin, TemplateView):
-    """One member's name, active goals and latest metric, nothing else."""
+    """A client's page: what the lookup shows of a member (name, goals, metrics, now as a chart too) and this
+    trainer's sessions with them, with the notes written after them. Nothing else of the member."""
 
     template_name = "trainers/member_profile.html"
     http_method_names = GET_ONLY
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        member = trainer_reads.member_lookup_profile(member_id=self.kwargs["pk"]).first()
-        if member is None:
+        page = selectors.client_page(trainer=self.trainer, member_id=self.kwargs["pk"])
+        if page is None:
             raise Http404("No such member.")
-        context.update(member=member, metric=trainer_reads.latest_metric_of(member))
+        context.update(
+            client=page,
+            member=page.member,
+            metric=page.latest_metric,
+            charts=metric_charts(page.chart_entries),
+            chart_limit=selectors.CLIENT_CHART_ENTRIES,
+        )
         return context
 
 

@@ -57,11 +57,12 @@ class TestSearch:
         assert response.status_code == 200
         body = response.json()
         assert (body["count"], body["capped"]) == (2, False)
-        assert [m["name"] for m in body["items"]] == ["Ann Bobrov", "Bob Smith"]
-        found = body["items"][1]
+        # The whole name first, then a name starting with the word.
+        assert [m["name"] for m in body["items"]] == ["Bob Smith", "Ann Bobrov"]
+        found = body["items"][0]
         assert [(g["goal_label"], g["target_value"]) for g in found["active_goals"]] == [("Lose weight", "75.00")]
         assert (found["latest_metric"]["weight"], found["latest_metric"]["heart_rate"]) == ("81.4", 58)
-        assert body["items"][0]["latest_metric"] is None
+        assert body["items"][1]["latest_metric"] is None
         assert_nothing_private(response, bob)
 
     def test_every_word_must_match_and_paging_works(self, trainer):

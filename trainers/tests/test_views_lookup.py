@@ -42,7 +42,8 @@ class TestSearch:
         member_named("Harry", "Roberts")
         member_named("Alice", "Walker")
 
-        assert names(trainer_client.get(LOOKUP_URL, {"q": "bOb"})) == ["Ann Bobrov", "Bob Smith"]
+        # The whole name first, then a name starting with the word.
+        assert names(trainer_client.get(LOOKUP_URL, {"q": "bOb"})) == ["Bob Smith", "Ann Bobrov"]
         assert names(trainer_client.get(LOOKUP_URL, {"q": "ROB"})) == ["Harry Roberts"]
         assert names(trainer_client.get(LOOKUP_URL, {"q": "walk"})) == ["Alice Walker"]
         assert names(trainer_client.get(LOOKUP_URL, {"q": "bob smi"})) == ["Bob Smith"]
@@ -133,27 +134,30 @@ class TestSearch:
 
 
 class TestProfile:
-    def test_shows_name_active_goals_and_latest_metric_only(self, trainer_client, bob):
+    def test_shows_name_active_goals_latest_metric_and_the_metric_chart_only(self, trainer_client, bob):
         page = trainer_client.get(profile_url(bob)).content.decode()
 
         assert "Bob Smith" in page and "Lose weight: 75 kg" in page and "81.4 kg · 58 bpm" in page
-        assert "Gain muscle" not in page and "93.2" not in page
+        assert "Gain muscle" not in page
+        # The client page draws the history the lookup's card leaves out.
+        assert "first 93.2 kg, latest 81.4 kg" in page
         TestSearch.assert_nothing_private(page, bob)
 
     def test_an_unknown_member_is_a_404(self, trainer_client):
         assert trainer_client.get(reverse("trainers:member-profile", args=[987654])).status_code == 404
 
     def test_the_query_count_holds_whatever_the_amount_of_data(self, trainer_client, bob, django_assert_num_queries):
-        # Session, user, trainer profile, member profile (header), member, goals, latest metric.
-        with django_assert_num_queries(7):
+        # Session, user, trainer profile, member profile (header), then the client page: member, latest metric,
+        # chart entries, goals with progress, upcoming and past sessions.
+        with django_assert_num_queries(10):
             trainer_client.get(profile_url(bob))
         for days in range(2, 12):
             FitnessGoalFactory(member=bob)
             HealthMetricFactory(member=bob, recorded_at=ago(days=days))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(10):
             response = trainer_client.get(profile_url(bob))
 
-        assert len(response.context["member"].active_goals) == 11
+        assert len(response.context["client"].goals) == 11
 
 
 LOOKUP_URLS = [
