@@ -134,7 +134,9 @@ class MemberAdmin(adminkit.LargeTableAdminMixin, adminkit.ServiceAdminMixin, adm
     def get_fields(self, request, obj=None):
         if obj is None:
             return MemberAddForm.Meta.fields
-        return ("email", *MemberChangeForm.Meta.fields, "created_at", "last_metric_at", "set_goal")
+        fields = ("email", *MemberChangeForm.Meta.fields, "created_at", "last_metric_at")
+        # The button to set a goal only for whom may add one (billing views members, and may not).
+        return (*fields, "set_goal") if request.user.has_perm("members.add_fitnessgoal") else fields
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("email", "created_at", "last_metric_at", "set_goal")

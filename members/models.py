@@ -11,6 +11,8 @@ from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from .units import metric_text
+
 WEIGHT_RANGE = (Decimal("20"), Decimal("400"))
 HEART_RATE_RANGE = (25, 250)
 BODY_FAT_RANGE = (Decimal("2"), Decimal("75"))
@@ -105,7 +107,7 @@ class FitnessGoal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_goal_type_display()}: {self.target_value} {self.unit}"
+        return f"{self.get_goal_type_display()}: {metric_text(self.target_value, self.unit)} {self.unit}"
 
 
 class HealthMetric(models.Model):

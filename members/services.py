@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from clubsite.accounts.services import clean_names, user_create
+from clubsite.accounts.services import clean_names, email_check, user_create
 from clubsite.core.clock import club_time, club_today, club_zone
 from clubsite.core.db import constraint_errors
+from clubsite.core.errors import ClubError
 from clubsite.core.events import publish
 
 from .errors import (
@@ -26,6 +28,7 @@ from .errors import (
     MemberError,
 )
 from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, FitnessGoal, HealthMetric, Member, new_card_code
+from .units import normalise_unit
 
 _PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
 
@@ -61,6 +64,33 @@ def member_create(
             member = Member.objects.create(user=user, **profile)
         publish("member.created", member.pk)
         return member
+
+
+def member_sign_up_problems(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    gender: str,
+    phone: str = "",
+) -> list[ClubError]:
+    """Every reason ``member_create`` would refuse these details, one for each field that is wrong, found without
+    writing anything: sign-up (the page and the API) shows them all at once rather than one per attempt."""
+    checks: list[Callable[[], object]] = [
+        lambda: clean_names(first_name=first_name, last_name=last_name),
+        lambda: email_check(email=email),
+        lambda: _clean_birth_date(date_of_birth),
+        lambda: _clean_gender(gender),
+        lambda: _clean_phone(phone),
+    ]
+    problems: list[ClubError] = []
+    for check in checks:
+        try:
+            check()
+        except ClubError as error:
+            problems.append(error)
+    return problems
 
 
 def member_update(
@@ -238,6 +268,14 @@ def _lock_goal(goal: FitnessGoal | None) -> FitnessGoal:
 
 
 def _clean_profile(*, date_of_birth: datetime.date | None, gender: str, phone: str) -> dict[str, Any]:
+    return {
+        "date_of_birth": _clean_birth_date(date_of_birth),
+        "gender": _clean_gender(gender),
+        "phone": _clean_phone(phone),
+    }
+
+
+def _clean_birth_date(date_of_birth: datetime.date | None) -> datetime.date:
     if date_of_birth is None:
         raise MemberError("birth_date_required")
     if isinstance(date_of_birth, datetime.datetime) or not isinstance(date_of_birth, datetime.date):
@@ -247,9 +285,13 @@ def _clean_profile(*, date_of_birth: datetime.date | None, gender: str, phone: s
         raise MemberError("birth_date_future")
     if not MIN_AGE <= _age(date_of_birth, today) <= MAX_AGE:
         raise MemberError("age_out_of_range")
+    return date_of_birth
+
+
+def _clean_gender(gender: str) -> str:
     if gender not in Member.Gender.values:
         raise MemberError("gender_invalid")
-    return {"date_of_birth": date_of_birth, "gender": gender, "phone": _clean_phone(phone)}
+    return gender
 
 
 def _age(born: datetime.date, today: datetime.date) -> int:
@@ -279,7 +321,8 @@ def _clean_goal(*, goal_type: str, target_value: Decimal | int | str, unit: str)
     )
     if target is None:
         raise MemberError("goal_target_invalid")
-    unit = (unit or "").strip()
+    # One spelling of a unit ("KG" is kg), so a goal reads as the measurements do and its progress is tracked.
+    unit = normalise_unit(unit)
     if not unit:
         raise MemberError("goal_unit_required")
     if len(unit) > UNIT_MAX_LENGTH:

@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 
 from billing.models import MembershipPlan
+from clubsite.core.forms import add_club_error
 from clubsite.widgets import NativeDateInput
 from members.models import Member
+from members.services import member_sign_up_problems
 
 from .models import User
 
@@ -49,6 +51,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.show_sign_up_problems(cleaned)
         self.validate_passwords()
         # The similarity validator compares the password with the name and email being signed up.
         self.validate_password_for_user(
@@ -59,6 +62,21 @@ class SignUpForm(SetPasswordMixin, forms.Form):
             )
         )
         return cleaned
+
+    def show_sign_up_problems(self, cleaned: dict) -> None:
+        """Every refusal the sign-up service would make, each under its field, with the form's own errors: all
+        at once, not one per attempt. A field the form already refused is not asked about again."""
+        problems = member_sign_up_problems(
+            email=cleaned.get("email", ""),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            date_of_birth=cleaned.get("date_of_birth"),
+            gender=cleaned.get("gender", ""),
+            phone=cleaned.get("phone", ""),
+        )
+        for problem in problems:
+            if problem.field not in self.errors:
+                add_club_error(self, problem)
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

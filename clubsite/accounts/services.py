@@ -30,9 +30,21 @@ def clean_names(*, first_name: str | None, last_name: str | None) -> tuple[str, 
     return first, last
 
 
-def user_create(
-    *, email: str, password: str | None, first_name: str, last_name: str, is_staff: bool = False
-) -> User:
+def email_check(*, email: str) -> str:
+    """The email as an account keeps it, or AccountError: not an email address (``email_invalid``), or one an
+    account already has in any case (``email_taken``). Writes nothing: sign-up asks before creating, to show
+    every refusal at once; ``user_create`` still leaves the last word to the unique index."""
+    user = User(email=normalize_email(email))
+    try:
+        user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name != "email"])
+    except ValidationError as error:
+        raise AccountError("email_invalid") from error
+    if User.objects.filter(email__iexact=user.email).exists():
+        raise AccountError("email_taken")
+    return user.email
+
+
+def user_create(*, email: str, password: str | None, first_name: str, last_name: str, is_staff: bool = False) -> User:
     """Create a user; the email is unique regardless of case, also when two sign-ups race.
 
     ``password=None`` creates an account that cannot sign in with a password (yet).

@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from billing.api._common import PDF_RESPONSE
+from billing.documents import invoice_document, invoice_pdf_response
 from billing.selectors import InvoiceWithTotals, invoice_detail, invoice_list_for_member, member_outstanding_balance
 from clubsite.api.access import member_of
 from clubsite.api.schemas import PROBLEMS
@@ -46,3 +48,20 @@ def invoice_read(request: HttpRequest, invoice_id: int) -> InvoiceWithTotals:
     if invoice is None:
         raise Http404("No such invoice.")
     return invoice
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response=PROBLEMS,
+    operation_id="member_invoice_pdf",
+    url_name="member_invoice_pdf",
+    summary="One invoice as a PDF",
+    openapi_extra=PDF_RESPONSE,
+)
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Your invoice as a PDF download, the same as its page. A draft, or someone else's invoice, is a 404; a void
+    invoice bills nothing and has no PDF (``invoice_void_no_document``, 409)."""
+    invoice = invoice_detail(member=member_of(request), invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice_pdf_response(invoice_document(invoice))

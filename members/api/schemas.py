@@ -16,7 +16,9 @@ from ninja import Field, Schema
 from billing.api.shown import FirstInvoiceOut, FreezeLimitsOut, MembershipFreezeOut, MembershipStateOut
 from billing.models import ClassCover
 from billing.services.settlement import SettlementOutcome
+from clubsite.core.dates import ClubDate
 from members.selectors import progress_of
+from members.units import metric_value
 from operations.selectors import class_booking_open, class_booking_opens_at, pt_within_cutoff
 
 Item = TypeVar("Item")
@@ -118,9 +120,22 @@ class MemberGoalOut(Schema):
     def resolve_percent(goal: Any) -> int | None:
         return progress_of(goal).percent
 
+    # Values in the goal's unit carry that unit's decimals (members.units), as the goal cards show them.
+    @staticmethod
+    def resolve_target_value(goal: Any) -> Decimal | None:
+        return metric_value(goal.target_value, goal.unit)
+
+    @staticmethod
+    def resolve_start_value(goal: Any) -> Decimal | None:
+        return metric_value(progress_of(goal).start_value, goal.unit)
+
+    @staticmethod
+    def resolve_current_value(goal: Any) -> Decimal | None:
+        return metric_value(progress_of(goal).current_value, goal.unit)
+
     @staticmethod
     def resolve_to_go(goal: Any) -> Decimal | None:
-        return progress_of(goal).to_go
+        return metric_value(progress_of(goal).to_go, goal.unit)
 
 
 # -- health metrics -----------------------------------------------------------------------------
@@ -142,6 +157,14 @@ class MemberMetricOut(Schema):
     body_fat: Decimal | None
     recorded_at: datetime.datetime
 
+    @staticmethod
+    def resolve_weight(entry: Any) -> Decimal | None:
+        return metric_value(entry.weight, "kg")
+
+    @staticmethod
+    def resolve_body_fat(entry: Any) -> Decimal | None:
+        return metric_value(entry.body_fat, "%")
+
 
 class MemberLatestMetricOut(MemberMetricOut):
     @staticmethod
@@ -151,8 +174,8 @@ class MemberLatestMetricOut(MemberMetricOut):
 
 
 class MemberMetricQuery(Schema):
-    date_from: datetime.date | None = Field(None, alias="from", description="First club day (included).")
-    date_to: datetime.date | None = Field(None, alias="to", description="Last club day (included).")
+    date_from: ClubDate | None = Field(None, alias="from", description="First club day (included).")
+    date_to: ClubDate | None = Field(None, alias="to", description="Last club day (included).")
 
 
 # -- people and places --------------------------------------------------------------------------
@@ -175,6 +198,11 @@ class MemberTrainerOut(MemberTrainerBrief):
 class MemberRoomBrief(Schema):
     id: int
     name: str
+    location: str = Field("", description="Where in the club the room is (floor, wing).")
+
+
+class MemberClassTrainer(MemberTrainerBrief):
+    specialization: str
 
 
 # -- classes and registrations ------------------------------------------------------------------
@@ -187,7 +215,7 @@ class MemberClassBrief(Schema):
     end_time: datetime.datetime
     status: str = Field(..., description="scheduled, completed or cancelled (the class's booking).")
     room: MemberRoomBrief | None
-    trainer: MemberTrainerBrief | None
+    trainer: MemberClassTrainer | None
     price: Decimal
 
     @staticmethod
@@ -211,6 +239,25 @@ class MemberClassBrief(Schema):
         return group_class.booking.trainer
 
 
+class MemberClassCoverOut(Schema):
+    """How your seat is paid for."""
+
+    kind: ClassCover.Kind = Field(
+        ..., description="plan (your plan includes it), credit (a class credit), or drop_in (billed at its price)."
+    )
+    label: str
+    credit_pack_id: int | None = Field(None, description="With a credit: the pack it came from.")
+    credits_left: int | None = Field(None, description="With a credit: the credits left in that pack.")
+
+    @staticmethod
+    def resolve_label(cover: Any) -> str:
+        return str(cover.get_kind_display())
+
+    @staticmethod
+    def resolve_credits_left(cover: Any) -> int | None:
+        return None if cover.credit_pack is None else int(cover.credit_pack.credits_left)
+
+
 class MemberOwnRegistration(Schema):
     """The caller's own live place in a class: a seat, a seat offered, or a place on the waitlist (1 = next to get
     a seat)."""
@@ -221,10 +268,22 @@ class MemberOwnRegistration(Schema):
     offer_expires_at: datetime.datetime | None = Field(
         None, description="While a seat is offered to you: accept it before then."
     )
+    cover: MemberClassCoverOut | None = Field(
+        None, description="How the seat you hold is paid for (as on the class page); null for any other place."
+    )
+
+    @staticmethod
+    def resolve_cover(registration: Any) -> Any:
+        # Read with select_related("cover__credit_pack") by member_class_registrations: no query here.
+        try:
+            return registration.cover
+        except ClassCover.DoesNotExist:
+            return None
 
 
 class MemberClassOut(MemberClassBrief):
     description: str
+    level: str = Field(..., description="Who the class is for: all (levels), beginner, intermediate or advanced.")
     capacity: int
     seats_left: int
     waitlist_count: int
@@ -248,33 +307,14 @@ class MemberClassOut(MemberClassBrief):
 
 
 class MemberTimetableQuery(Schema):
-    date_from: datetime.date | None = Field(None, alias="from", description="From this club day; default: now.")
-    date_to: datetime.date | None = Field(
+    date_from: ClubDate | None = Field(None, alias="from", description="From this club day; default: now.")
+    date_to: ClubDate | None = Field(
         None, alias="to", description="Until the end of this club day; default: 90 days ahead."
     )
-    date: datetime.date | None = Field(None, description="Only classes on this day, as the timetable's Day filter.")
+    date: ClubDate | None = Field(None, description="Only classes on this day, as the timetable's Day filter.")
     name: str | None = Field(None, description="Part of the class's name.")
     trainer: str | None = Field(None, description="Words of the trainer's name.")
     room: str | None = Field(None, description="Part of the room's name.")
-
-
-class MemberClassCoverOut(Schema):
-    """How your seat is paid for."""
-
-    kind: ClassCover.Kind = Field(
-        ..., description="plan (your plan includes it), credit (a class credit), or drop_in (billed at its price)."
-    )
-    label: str
-    credit_pack_id: int | None = Field(None, description="With a credit: the pack it came from.")
-    credits_left: int | None = Field(None, description="With a credit: the credits left in that pack.")
-
-    @staticmethod
-    def resolve_label(cover: Any) -> str:
-        return str(cover.get_kind_display())
-
-    @staticmethod
-    def resolve_credits_left(cover: Any) -> int | None:
-        return None if cover.credit_pack is None else int(cover.credit_pack.credits_left)
 
 
 class MemberRegistrationOut(Schema):
@@ -363,7 +403,7 @@ class MemberSlotsOut(Schema):
 
 
 class MemberSlotQuery(Schema):
-    date: datetime.date | None = Field(None, description="The day (club time); default: today.")
+    date: ClubDate | None = Field(None, description="The day (club time); default: today.")
     duration: int = Field(60, description="Minutes: 30, 45, 60, 90 or 120.")
 
 
@@ -441,6 +481,14 @@ class MemberMetricChanges(Schema):
     weight: Decimal | None
     heart_rate: int | None
     body_fat: Decimal | None
+
+    @staticmethod
+    def resolve_weight(changes: Any) -> Decimal | None:
+        return metric_value(changes["weight"], "kg")
+
+    @staticmethod
+    def resolve_body_fat(changes: Any) -> Decimal | None:
+        return metric_value(changes["body_fat"], "%")
 
 
 class MemberDashboardOut(Schema):

@@ -10,7 +10,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from clubsite.core.clock import club_time, club_today
+from clubsite.core.clock import club_time
 from clubsite.widgets import ISO_DATETIME_LOCAL, NativeDateInput, NativeDateTimeInput
 from members.models import FitnessGoal, Member
 from members.portal.selectors import slot_search_day
@@ -94,6 +94,19 @@ class ConfirmForm(forms.Form):
     """A confirmation button: nothing to type, but a place to show why the action was refused."""
 
 
+class LateCancelForm(ConfirmForm):
+    """Giving a place up: one tap, unless it is late; then the button of the page that says the cost sends
+    ``late_confirmed``."""
+
+    late_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class WeekForm(forms.Form):
+    """The first day of the week view (``?start=``); unreadable or missing, the week starts today."""
+
+    start = forms.DateField(required=False)
+
+
 DURATION_CHOICES = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"), (120, "2 hours")]
 DEFAULT_DURATION = 60
 SLOT_REQUIRED = "Choose one of the free times listed."
@@ -106,15 +119,13 @@ class SlotSearchForm(forms.Form):
     duration = forms.TypedChoiceField(label="Length", choices=DURATION_CHOICES, coerce=int)
 
     @classmethod
-    def from_query(cls, query) -> tuple[datetime.date, int]:
-        """The day and length asked for in the query string, today and an hour when missing or unreadable."""
-        today = club_today()
-        form = cls(
-            data={"date": query.get("date") or today.isoformat(), "duration": query.get("duration") or DEFAULT_DURATION}
-        )
-        if not form.is_valid():
-            return today, DEFAULT_DURATION
-        return slot_search_day(form.cleaned_data["date"]), form.cleaned_data["duration"]
+    def from_query(cls, query) -> tuple[datetime.date | None, int]:
+        """The day (held between today and a year ahead) and length asked for in the query string: no day when
+        none was asked for or it is unreadable (the page picks one), an hour when the length is missing or wrong."""
+        form = cls(data={"date": query.get("date") or "", "duration": query.get("duration") or DEFAULT_DURATION})
+        form.is_valid()  # each field that reads well is kept, whatever the other
+        day = form.cleaned_data.get("date")
+        return (slot_search_day(day) if day else None), form.cleaned_data.get("duration", DEFAULT_DURATION)
 
 
 class SlotForm(forms.Form):

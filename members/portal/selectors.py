@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,13 +25,20 @@ from billing.selectors import (
     minimum_term_end,
     plan_month_charge,
 )
-from clubsite.core.clock import club_today
+from clubsite.core.clock import club_time, club_today, day_bounds
 from members.models import FitnessGoal, Member
 from members.portal.plans import next_month_start
 from members.selectors import GoalProgress, LatestMetrics, goal_progress_list, latest_metrics
-from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession
-from operations.selectors import live_registrations, waitlist_place, with_seat_counts
-from trainers.models import Trainer
+from operations.models import Booking, ClassRegistration, GroupClass, PersonalTrainingSession, Room
+from operations.selectors import (
+    class_booking_days_ahead,
+    class_timetable,
+    live_registrations,
+    trainer_free_slots,
+    waitlist_place,
+    with_seat_counts,
+)
+from trainers.models import Trainer, TrainerAvailability
 
 # -- classes and sessions -----------------------------------------------------------------------
 
@@ -47,13 +55,29 @@ def class_with_seats(*, class_id: int) -> GroupClass | None:
 
 
 def member_class_registrations(*, member: Member, class_ids: list[int]) -> dict[int, ClassRegistration]:
-    """The member's live registration for each of these classes (by class id), with waitlist position; one query."""
+    """The member's live registration for each of these classes (by class id), with waitlist position and how
+    its seat is paid for (``cover``); one query."""
     if not class_ids:
         return {}
     registrations = with_waitlist_position(
         ClassRegistration.objects.filter(live_registrations(), member=member, group_class_id__in=class_ids)
-    )
+    ).select_related("cover__credit_pack")
     return {registration.group_class_id: registration for registration in registrations}
+
+
+def member_class_registration(*, member: Member, group_class: GroupClass) -> ClassRegistration | None:
+    """The member's live registration in this class with its waitlist position and how the seat is paid for
+    (``cover``), its class set to ``group_class`` so the cost of giving it up is read without a query; one query."""
+    registration = (
+        with_waitlist_position(
+            ClassRegistration.objects.filter(live_registrations(), member=member, group_class=group_class)
+        )
+        .select_related("cover__credit_pack")
+        .first()
+    )
+    if registration is not None:
+        registration.group_class = group_class
+    return registration
 
 
 def member_upcoming_registrations(
@@ -89,6 +113,38 @@ def member_upcoming_sessions(
 
 #: How far ahead the member's timetable looks by default (the page, and the API without a range).
 TIMETABLE_DAYS = 90
+#: The week view pages a week at a time, up to TIMETABLE_DAYS ahead.
+WEEK_DAYS = 7
+
+
+def day_strip(today: datetime.date) -> list[datetime.date]:
+    """The booking days, today first (as many as classes open ahead, ``CLUB_CLASS_BOOKING_DAYS_AHEAD``): the chips
+    a member taps to see one day's classes."""
+    return [today + datetime.timedelta(days=offset) for offset in range(class_booking_days_ahead())]
+
+
+def week_start(day: datetime.date | None) -> datetime.date:
+    """The first day the week view shows: the one asked for, held between today and the timetable's end."""
+    today = club_today()
+    last = today + datetime.timedelta(days=TIMETABLE_DAYS - WEEK_DAYS)
+    return min(max(day or today, today), last)
+
+
+def week_classes(*, member: Member, first_day: datetime.date) -> list[tuple[datetime.date, list[GroupClass]]]:
+    """The classes of WEEK_DAYS days from ``first_day`` (from now on), day by day (empty days too), each with the
+    member's live registration as ``my_registration``; three queries however many classes."""
+    start, end = day_bounds(first_day, first_day + datetime.timedelta(days=WEEK_DAYS - 1))
+    classes = list(class_timetable(start=max(timezone.now(), start), end=end))
+    mine = member_class_registrations(member=member, class_ids=[group_class.pk for group_class in classes])
+    by_day: dict[datetime.date, list[GroupClass]] = {
+        first_day + datetime.timedelta(days=offset): [] for offset in range(WEEK_DAYS)
+    }
+    for group_class in classes:
+        group_class.my_registration = mine.get(group_class.pk)  # type: ignore[attr-defined]
+        by_day.setdefault(group_class.local_date, []).append(group_class)  # type: ignore[attr-defined]
+    return list(by_day.items())
+
+
 #: Free PT times start every half hour; they can be browsed up to a year ahead.
 SLOT_STEP = datetime.timedelta(minutes=30)
 SLOT_DAYS_AHEAD = 365
@@ -98,6 +154,57 @@ def slot_search_day(day: datetime.date | None) -> datetime.date:
     """The day whose free PT times are shown: the one asked for, held between today and a year ahead."""
     today = club_today()
     return min(max(day or today, today), today + datetime.timedelta(days=SLOT_DAYS_AHEAD))
+
+
+#: How many days with availability the free-times page looks through for the first free slot (two queries a day).
+FREE_DAY_SEARCH_DAYS = 14
+
+
+def first_free_slot_day(*, trainer: Trainer, duration: datetime.timedelta) -> datetime.date:
+    """The first day, from today, on which the trainer has a free slot of ``duration`` (``trainer_free_slots``
+    decides), among their next FREE_DAY_SEARCH_DAYS days with availability; today when none has one.
+
+    One query for the days with availability, then two for each of those days looked at, the first one with a
+    free slot ending the search: at most 1 + 2 * FREE_DAY_SEARCH_DAYS queries.
+    """
+    today = club_today()
+    windows = (
+        TrainerAvailability.objects.filter(
+            trainer=trainer,
+            end_time__gt=timezone.now(),
+            start_time__lt=day_bounds(today + datetime.timedelta(days=SLOT_DAYS_AHEAD))[1],
+        )
+        .order_by("start_time")
+        .values_list("start_time", "end_time")
+    )
+    days: list[datetime.date] = []
+    # Enough windows for the days searched even at several windows a day; a window may span midnight.
+    for start, end in windows[: FREE_DAY_SEARCH_DAYS * 8]:
+        for day in (club_time(start).date(), club_time(end).date()):
+            if day >= today and day not in days:
+                days.append(day)
+    for day in sorted(days)[:FREE_DAY_SEARCH_DAYS]:
+        if trainer_free_slots(trainer=trainer, day=day, duration=duration, step=SLOT_STEP):
+            return day
+    return today
+
+
+def usual_pt_room(*, trainer: Trainer, member: Member, rooms: QuerySet[Room]) -> Room | None:
+    """Where a session with this trainer is booked by default, among ``rooms`` (those free at the time): the room
+    of the member's latest session with the trainer, else of the trainer's latest session, else the first free
+    room by name. Online (None) only when no room is free; one query."""
+
+    def latest_session(**only: Any) -> Subquery:
+        sessions = PersonalTrainingSession.objects.filter(
+            booking__room=OuterRef("pk"), booking__trainer=trainer, **only
+        ).exclude(booking__status=Booking.Status.CANCELLED)
+        return Subquery(sessions.order_by("-booking__start_time").values("booking__start_time")[:1])
+
+    return (
+        rooms.annotate(theirs=latest_session(member=member), anyones=latest_session())
+        .order_by(F("theirs").desc(nulls_last=True), F("anyones").desc(nulls_last=True), "name")
+        .first()
+    )
 
 
 def bookable_trainers(*, member: Member) -> QuerySet[Trainer]:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("metrics/", views.MetricHistoryView.as_view(), name="metrics"),
     path("metrics/new/", views.MetricCreateView.as_view(), name="metric-create"),
     path("classes/", views.TimetableView.as_view(), name="timetable"),
+    path("classes/week/", views.WeekView.as_view(), name="timetable-week"),
+    path("classes/<int:pk>/", views.ClassDetailView.as_view(), name="class-detail"),
     path("classes/<int:pk>/register/", views.ClassRegisterView.as_view(), name="class-register"),
     path(
         "classes/registrations/<int:pk>/cancel/",
@@ -32,6 +34,7 @@ urlpatterns = [
     path("training/sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="pt-cancel"),
     path("invoices/", views.InvoiceListView.as_view(), name="invoices"),
     path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("invoices/<int:pk>/pdf/", views.invoices.InvoicePdfView.as_view(), name="invoice-pdf"),
     path("membership/", views.MembershipView.as_view(), name="membership"),
     path("membership/join/<int:plan>/", views.MembershipJoinView.as_view(), name="membership-join"),
     path("membership/change/<int:plan>/", views.MembershipChangeView.as_view(), name="membership-change"),

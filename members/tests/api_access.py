@@ -52,6 +52,7 @@ API_ACCESS: dict[str, frozenset[str]] = {
     "member_pt_session_cancel": MEMBER,
     "member_invoice_list": MEMBER,
     "member_invoice_read": MEMBER,
+    "member_invoice_pdf": MEMBER,
     "member_calendar_feed_read": MEMBER,
     "member_calendar_feed_rotate": MEMBER,
     "member_card_read": MEMBER,

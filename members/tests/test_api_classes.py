@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from billing import services as billing
 from billing.models import InvoiceLine
+from billing.tests.factories import ClassPackFactory, CreditPackFactory
 from clubsite.testing.api import ApiClient
 from clubsite.testing.jobs import run_jobs
 from members.tests.factories import MemberFactory
+from operations import services as scheduling
 from operations.models import Booking, ClassRegistration
 from operations.tests.factories import ClassRegistrationFactory, GroupClassFactory, RoomFactory, local_time
 from trainers.tests.factories import TrainerFactory
@@ -61,6 +63,7 @@ def test_the_timetable_lists_upcoming_classes_with_seats_and_my_place_in_a_fixed
         "status": "registered",
         "waitlist_position": None,
         "offer_expires_at": None,
+        "cover": None,  # a seat the factory made, before billing decided how it is paid
     }
     assert (second["seats_left"], second["waitlist_count"]) == (0, 1)
     assert second["my_registration"] == {
@@ -68,6 +71,7 @@ def test_the_timetable_lists_upcoming_classes_with_seats_and_my_place_in_a_fixed
         "status": "waitlisted",
         "waitlist_position": 1,
         "offer_expires_at": None,
+        "cover": None,
     }
     assert first["trainer"]["name"] == roomy.booking.trainer.full_name
     assert Decimal(first["price"]) == Decimal("8.00")
@@ -170,7 +174,8 @@ def test_registering_twice_or_for_a_started_or_cancelled_class_is_409(member):
     off = api.post(f"/member/classes/{cancelled.pk}/registration")
 
     assert (twice.status_code, twice.json()["code"]) == (409, "already_registered")
-    assert (late.status_code, late.json()["code"]) == (409, "class_started")
+    # A class that took place: the operations code, never "cancelled".
+    assert (late.status_code, late.json()["code"]) == (409, "class_took_place")
     assert (off.status_code, off.json()["code"]) == (409, "class_cancelled")
     assert api.post("/member/classes/999999/registration").status_code == 404
     assert ClassRegistration.objects.filter(member=member).count() == 1
@@ -277,3 +282,24 @@ def test_cancelling_twice_or_after_the_start_is_409_and_another_members_place_is
     assert not_mine.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == ClassRegistration.Status.REGISTERED
+
+
+@pytest.mark.django_db
+def test_one_class_tells_what_the_class_page_shows(member):
+    trainer = TrainerFactory(specialization="Yoga")
+    group_class = _class(
+        "Yoga Flow",
+        description="Slow flow.",
+        booking__trainer=trainer,
+        booking__room=RoomFactory(name="Studio One", location="First floor"),
+    )
+    CreditPackFactory(member=member, pack=ClassPackFactory(credits=3))
+    scheduling.class_register(member=member, group_class=group_class)
+
+    body = ApiClient(member.user).get(f"/member/classes/{group_class.pk}").json()
+
+    assert body["description"] == "Slow flow."
+    assert body["trainer"]["specialization"] == "Yoga"
+    assert body["room"]["location"] == "First floor"
+    assert body["my_registration"]["cover"]["kind"] == "credit"
+    assert body["my_registration"]["cover"]["credits_left"] == 2

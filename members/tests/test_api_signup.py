@@ -106,3 +106,23 @@ def test_every_member_operation_has_an_access_entry():
         for operation in operations.values()
     }
     assert operation_ids == set(API_ACCESS)
+
+
+@pytest.mark.django_db
+def test_every_wrong_field_of_a_sign_up_is_named_at_once(member):
+    response = ApiClient().post(
+        "/signup",
+        {**NEW, "email": member.user.email.upper(), "password": "short1", "phone": "12", "date_of_birth": "2999-01-01"},
+    )
+
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "invalid"
+    by_field = {(entry["field"], entry["code"]) for entry in problem["errors"]}
+    assert {
+        ("password", "password_too_short"),
+        ("email", "email_taken"),
+        ("phone", "phone_invalid"),
+        ("date_of_birth", "birth_date_future"),
+    } <= by_field
+    assert User.objects.filter(email__iexact=member.user.email).count() == 1

@@ -149,13 +149,38 @@ def test_the_slot_pages_cost_the_same_with_more_bookings(member_client, member, 
     day = {"date": local_time(days=2, hour=0).date().isoformat()}
     confirm = {"start_time": local_time(days=2, hour=20).isoformat(), "duration": 60}
 
-    # trainer, availability windows, trainer's bookings | trainer, free rooms
+    # trainer, availability windows, trainer's bookings | trainer, the usual free room, the free rooms listed
     _budget(django_assert_num_queries, member_client, url, BASE + 3, day)
-    _budget(django_assert_num_queries, member_client, url, BASE + 2, confirm)
+    _budget(django_assert_num_queries, member_client, url, BASE + 3, confirm)
     for hour in range(7, 15):
         PersonalTrainingSessionFactory(booking__trainer=trainer, booking__start_time=local_time(days=2, hour=hour))
     slots = _budget(django_assert_num_queries, member_client, url, BASE + 3, day)
-    _budget(django_assert_num_queries, member_client, url, BASE + 2, confirm)
+    _budget(django_assert_num_queries, member_client, url, BASE + 3, confirm)
 
     assert slots.context["slots"][0].start == local_time(days=2, hour=6)
     assert slots.context["slots"][1].start == local_time(days=2, hour=15)
+
+
+@pytest.mark.django_db
+def test_finding_the_first_free_day_costs_two_queries_a_day_looked_at_and_has_a_ceiling(
+    member_client, member, django_assert_num_queries, django_assert_max_num_queries
+):
+    trainer = TrainerFactory()
+    url = reverse("members:pt-book", args=[trainer.pk])
+    for days in range(1, 40):
+        TrainerAvailabilityFactory(
+            trainer=trainer, start_time=local_time(days=days, hour=8), end_time=local_time(days=days, hour=9)
+        )
+        PersonalTrainingSessionFactory(booking__trainer=trainer, booking__start_time=local_time(days=days, hour=8))
+
+    # trainer, days with availability, two for each of the 14 days looked at (none free), then today's windows
+    # (none: the page falls back to today)
+    _budget(django_assert_num_queries, member_client, url, BASE + 2 + 2 * 14 + 1)
+
+    TrainerAvailabilityFactory(
+        trainer=trainer, start_time=local_time(days=1, hour=12), end_time=local_time(days=1, hour=13)
+    )
+    # The first day looked at has a free hour: the search stops there.
+    with django_assert_max_num_queries(BASE + 2 + 2 + 2):
+        response = member_client.get(url)
+    assert response.context["day"] == local_time(days=1, hour=0).date()

@@ -123,7 +123,23 @@ def cancel_page(client, registration) -> str:
 
 
 def cancel(client, registration):
-    return client.post(reverse("members:registration-cancel", args=[registration.pk]), follow=True)
+    """The button of the page that said what a late cancel costs."""
+    return client.post(
+        reverse("members:registration-cancel", args=[registration.pk]), {"late_confirmed": "on"}, follow=True
+    )
+
+
+def test_a_late_cancel_in_one_tap_shows_its_cost_and_cancels_nothing(member_client, member, unlimited):
+    soon = spin(club_time(2026, 12, 10, 14))  # four hours away: inside the 12-hour cut-off
+    registration = scheduling.class_register(member=member, group_class=soon)
+
+    response = member_client.post(reverse("members:registration-cancel", args=[registration.pk]))
+
+    assert response.status_code == 200
+    assert "the £5.00 late-cancel fee applies." in response.content.decode()
+    assert 'name="late_confirmed"' in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == ClassRegistration.Status.REGISTERED
 
 
 def test_a_late_cancellation_warns_of_the_fee_before_and_charges_it(member_client, member, unlimited):

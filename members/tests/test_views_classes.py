@@ -189,7 +189,10 @@ def test_a_past_class_is_refused(member_client, member):
 
     response = member_client.post(reverse("members:class-register", args=[past.pk]))
 
-    assert form_errors(response) == [SchedulingError.messages["class_started"].text]
+    # The operations message for a class that took place, never "cancelled" (which would say something false).
+    assert form_errors(response) == [SchedulingError.messages["class_took_place"].text]
+    assert "cancelled" not in form_errors(response)[0]
+    assert "This class has already taken place." in response.content.decode()
     assert not ClassRegistration.objects.filter(member=member).exists()
 
 

@@ -41,6 +41,17 @@ def test_the_list_shows_issued_invoices_newest_first_with_totals_and_status(memb
 
 
 @pytest.mark.django_db
+def test_the_list_is_one_card_an_invoice_to_fit_a_phone_not_a_wide_table(member_client, member):
+    _issued(member, 3, "49.00")
+
+    content = member_client.get(reverse("members:invoices")).content.decode()
+
+    assert "<table" not in content and "table-responsive" not in content
+    assert content.count('class="list-group-item invoice-item"') == 1
+    assert "Total</dt>" in content and "Balance</dt>" in content
+
+
+@pytest.mark.django_db
 def test_the_detail_shows_lines_payments_refunds_and_balance(member_client, member):
     invoice = _issued(member, 5, "49.00", "40.00")
     payment_record(invoice=invoice, amount=Decimal("60.00"), method="card", reference="POS 123")

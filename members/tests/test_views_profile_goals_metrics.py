@@ -198,7 +198,7 @@ def test_goal_list_shows_progress_toward_the_target(member_client, member):
     [item] = response.context["goals"]
     assert (item.start_value, item.current_value, item.percent) == (Decimal("80.0"), Decimal("77.0"), 60)
     assert 'aria-valuenow="60"' in response.content.decode()
-    assert "2 kg to go" in response.content.decode()
+    assert "2.0 kg to go" in response.content.decode()
 
 
 # -- health metrics -----------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_the_history_draws_weight_and_heart_rate_charts(member_client, member):
     content = member_client.get(reverse("members:metrics")).content.decode()
 
     assert content.count("<svg") == 2
-    assert "2 entries" in content and "first 82 kg, latest 80.5 kg" in content
+    assert "2 entries" in content and "first 82.0 kg, latest 80.5 kg" in content
     assert "1 entry" in content and "first 70 bpm, latest 70 bpm" in content
 
 

@@ -105,12 +105,60 @@ def test_the_slot_length_changes_the_slots_and_the_price(member_client, pt_train
 
 
 @pytest.mark.django_db
-def test_an_unreadable_day_or_length_falls_back_to_today_and_an_hour(member_client, pt_trainer):
+def test_an_unreadable_day_or_length_falls_back_to_the_first_free_day_and_an_hour(member_client, pt_trainer):
     response = member_client.get(_book_url(pt_trainer), {"date": "soon", "duration": "7"})
 
     assert response.status_code == 200
     assert response.context["duration"] == 60
+    assert response.context["day"] == local_time(days=DAY, hour=12).date()
+
+
+@pytest.mark.django_db
+def test_see_free_times_opens_on_the_first_day_with_a_free_slot(member_client, pt_trainer):
+    # Tomorrow the trainer is available but fully booked; the day after (DAY) has free times.
+    TrainerAvailabilityFactory(
+        trainer=pt_trainer, start_time=local_time(days=1, hour=8), end_time=local_time(days=1, hour=9)
+    )
+    PersonalTrainingSessionFactory(booking__trainer=pt_trainer, booking__start_time=local_time(days=1, hour=8))
+
+    response = member_client.get(_book_url(pt_trainer))
+
+    assert response.context["day"] == local_time(days=DAY, hour=12).date()
+    assert _starts(response)[0] == local_time(days=DAY, hour=8)
+
+
+@pytest.mark.django_db
+def test_see_free_times_opens_today_when_no_day_has_a_free_slot(member_client):
+    nobody_free = TrainerFactory()
+
+    response = member_client.get(_book_url(nobody_free))
+
     assert response.context["day"] == local_time(days=0, hour=12).date()
+    assert "has no free 1 hour slot on this day" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_where_defaults_to_the_room_of_the_members_last_session_with_the_trainer(member_client, member, pt_trainer):
+    RoomFactory(name="Aerobics hall")
+    usual = RoomFactory(name="PT corner")
+    PersonalTrainingSessionFactory(
+        member=member, booking__trainer=pt_trainer, booking__room=usual, booking__start_time=local_time(days=-7, hour=9)
+    )
+
+    response = member_client.get(_book_url(pt_trainer), _slot(9))
+
+    assert response.context["form"].initial["room"] == usual
+    assert '<option value="">Online (video call)</option>' in response.content.decode()
+    assert f'<option value="{usual.pk}" selected>PT corner</option>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_where_defaults_to_a_free_room_not_online_without_history(member_client, pt_trainer):
+    room = RoomFactory(name="Studio A")
+
+    response = member_client.get(_book_url(pt_trainer), _slot(9))
+
+    assert response.context["form"].initial["room"] == room
 
 
 @pytest.mark.django_db
@@ -207,9 +255,7 @@ def test_a_time_outside_the_availability_is_refused(member_client, member, pt_tr
 
 @pytest.mark.django_db
 def test_a_past_time_is_refused(member_client, member, pt_trainer):
-    response = member_client.post(
-        _book_url(pt_trainer), {"start_time": in_hours(-3).isoformat(), "duration": 60}
-    )
+    response = member_client.post(_book_url(pt_trainer), {"start_time": in_hours(-3).isoformat(), "duration": 60})
 
     assert form_errors(response) == [SchedulingError.messages["start_in_past"].text]
     assert not PersonalTrainingSession.objects.exists()
@@ -261,6 +307,19 @@ def session(member, pt_trainer):
         start_time=local_time(days=DAY, hour=8),
         end_time=local_time(days=DAY, hour=9),
     )
+
+
+@pytest.mark.django_db
+def test_move_opens_on_the_sessions_own_day(member_client, session, pt_trainer):
+    # Tomorrow has free times too: Move must not open on the first free day but on the session's.
+    TrainerAvailabilityFactory(
+        trainer=pt_trainer, start_time=local_time(days=1, hour=8), end_time=local_time(days=1, hour=12)
+    )
+
+    response = member_client.get(reverse("members:pt-reschedule", args=[session.pk]))
+
+    assert response.context["day"] == local_time(days=DAY, hour=12).date()
+    assert local_time(days=DAY, hour=9) in _starts(response)
 
 
 @pytest.mark.django_db

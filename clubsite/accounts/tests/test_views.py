@@ -277,3 +277,25 @@ def test_password_reset_refuses_a_weak_new_password(client):
 
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
+
+
+@pytest.mark.django_db
+def test_every_wrong_field_of_a_sign_up_is_shown_at_once(client):
+    MemberFactory(user__email="nina.new@example.com")
+
+    response = client.post(
+        reverse("accounts:signup"),
+        _sign_up(
+            email="NINA.NEW@example.com",
+            date_of_birth="2999-01-01",
+            phone="12",
+            password2="something-else-entirely",
+        ),
+    )
+
+    errors = response.context["form"].errors
+    assert errors["email"] == [EMAIL_TAKEN]
+    assert errors["date_of_birth"] == [MemberError.messages["birth_date_future"].text]
+    assert errors["phone"] == [MemberError.messages["phone_invalid"].text]
+    assert errors["password2"] == ["The two password fields didn’t match."]
+    assert User.objects.count() == 1

@@ -1,6 +1,14 @@
 """The member portal's pages: each module holds the pages of one part of it."""
 
-from .classes import ClassRegisterView, OfferAcceptView, OfferDeclineView, RegistrationCancelView, TimetableView
+from .classes import (
+    ClassDetailView,
+    ClassRegisterView,
+    OfferAcceptView,
+    OfferDeclineView,
+    RegistrationCancelView,
+    TimetableView,
+    WeekView,
+)
 from .dashboard import DashboardView
 from .goals import GoalCreateView, GoalDeactivateView, GoalListView, GoalUpdateView
 from .invoices import InvoiceDetailView, InvoiceListView
@@ -19,6 +27,7 @@ from .profile import ProfileView, RemindersView
 from .training import SessionBookView, SessionCancelView, SessionRescheduleView, TrainingView
 
 __all__ = [
+    "ClassDetailView",
     "ClassRegisterView",
     "DashboardView",
     "FreezeEndView",
@@ -48,4 +57,5 @@ __all__ = [
     "SessionRescheduleView",
     "TimetableView",
     "TrainingView",
+    "WeekView",
 ]

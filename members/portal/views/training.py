@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from clubsite.core.clock import club_today
+from clubsite.core.clock import club_time, club_today
 from clubsite.core.errors import ClubError
 from clubsite.pagination import paginate
 from members.models import Member
@@ -23,7 +23,14 @@ from members.portal.forms import (
     SlotForm,
     SlotSearchForm,
 )
-from members.portal.selectors import SLOT_STEP, bookable_trainers, member_upcoming_sessions
+from members.portal.selectors import (
+    SLOT_STEP,
+    bookable_trainers,
+    first_free_slot_day,
+    member_upcoming_sessions,
+    slot_search_day,
+    usual_pt_room,
+)
 from members.templatetags.member_tags import money
 from operations.models import PersonalTrainingSession, Room
 from operations.selectors import pt_cutoff_hours, pt_within_cutoff, rooms_free, trainer_free_slots
@@ -77,6 +84,10 @@ class SlotPickerView(ServiceFormView):
     def moving_booking_id(self) -> int | None:
         return None
 
+    def default_day(self, duration: datetime.timedelta) -> datetime.date:
+        """The day the free times open on when none was asked for."""
+        raise NotImplementedError
+
     @cached_property
     def chosen(self) -> tuple[datetime.datetime, datetime.datetime] | None:
         """The slot being confirmed (from the POST, or the slot link followed), or None while choosing."""
@@ -116,8 +127,9 @@ class SlotPickerView(ServiceFormView):
             start, end = self.chosen
             context.update(start=start, end=end, price=self._price(start, end))
         else:
-            day, duration = SlotSearchForm.from_query(self.request.GET)
+            asked, duration = SlotSearchForm.from_query(self.request.GET)
             length = datetime.timedelta(minutes=duration)
+            day = asked or self.default_day(length)
             context.update(
                 search=SlotSearchForm(initial={"date": day, "duration": duration}),
                 day=day,
@@ -140,6 +152,19 @@ class SessionBookView(SlotPickerView):
     def trainer(self) -> Trainer:
         active = Trainer.objects.filter(is_active=True).select_related("user")
         return get_object_or_404(active, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.chosen is not None:
+            # The club's usual place for this trainer, not "online": most sessions are in the club.
+            start, end = self.chosen
+            rooms = rooms_free(start=start, end=end)
+            initial["room"] = usual_pt_room(trainer=self.trainer, member=self.member, rooms=rooms)
+        return initial
+
+    def default_day(self, duration):
+        # "See free times" opens where there is one to pick, not on a day the trainer has nothing free.
+        return first_free_slot_day(trainer=self.trainer, duration=duration)
 
     def perform(self, form):
         start, end = form.span()
@@ -192,6 +217,10 @@ class SessionRescheduleView(OwnSessionMixin, SlotPickerView):
 
     def moving_booking_id(self) -> int | None:
         return self.session.booking_id
+
+    def default_day(self, duration):
+        # A move is usually to another time the same day: open on the session's own day.
+        return slot_search_day(club_time(self.session.booking.start_time).date())
 
     def get_initial(self):
         initial = super().get_initial()
