@@ -7,7 +7,22 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from clubsite.charts import HEIGHT, LEFT, PLOT_HEIGHT, PLOT_WIDTH, TOP, bar_chart, line_chart, nice_ticks
+from clubsite.charts import (
+    FONT_SIZE,
+    HEIGHT,
+    LABEL,
+    LEFT,
+    PLOT_HEIGHT,
+    PLOT_WIDTH,
+    TOP,
+    WIDTH,
+    bar_chart,
+    grouped_bar_chart,
+    line_chart,
+    named_bar_chart,
+    nice_ticks,
+    series_line_chart,
+)
 from members.charts import metric_charts
 
 START = timezone.make_aware(datetime.datetime(2025, 3, 1, 8, 0))
@@ -31,7 +46,6 @@ def test_the_line_runs_left_to_right_in_time_and_higher_values_sit_higher():
     shuffled = list(reversed(_points(Decimal("80"), Decimal("82"), Decimal("78"))))
 
     svg = line_chart(points=shuffled, title="Weight", unit="kg")
-
 
     coordinates = _polyline(svg)
     xs = [x for x, _ in coordinates]
@@ -57,13 +71,13 @@ def test_the_chart_describes_itself_for_screen_readers_and_points_have_tooltips(
     assert '<title id="weight-title">Weight (kg)</title>' in svg
     assert "2 entries from 1 Mar 2025 to 8 Mar 2025: first 80 kg, latest 78.5 kg, lowest 78.5 kg, highest 80 kg." in svg
     assert "<title>78.5 kg: 8 Mar 2025 08:00</title>" in svg
-    assert 'viewBox="0 0 640 240"' in svg
+    assert f'viewBox="0 0 {WIDTH} {HEIGHT}"' in svg
 
 
 def test_axis_labels_are_round_numbers_around_the_values():
     svg = line_chart(points=_points(63, 71, 58), title="Heart rate", unit="bpm")
 
-    labels = re.findall(r'class="chart-label" font-size="12" fill="#6c757d">([^<]+)</text>', svg)
+    labels = re.findall(re.escape(LABEL) + r">([^<]+)</text>", svg)
     assert labels[:5] == ["55", "60", "65", "70", "75"]
     assert labels[-3:] == ["1 Mar 2025", "8 Mar 2025", "15 Mar 2025"]
 
@@ -143,3 +157,63 @@ def test_no_days_gives_no_bar_chart_and_a_month_of_nothing_still_draws_its_axis(
 
     assert len(_bars(svg)) == 30
     assert all(height == 0 for _x, _y, height in _bars(svg))
+
+
+def test_chart_text_is_at_least_12_px_where_a_chart_fills_a_phone():
+    # 390 px wide, less the page's margins: about 360 px of chart. The 640-wide charts showed 7 px text.
+    assert 360 / WIDTH * FONT_SIZE >= 12
+
+
+def test_grouped_bars_stand_side_by_side_with_a_legend_and_every_group_labelled():
+    months = [datetime.date(2026, month, 1) for month in (10, 11, 12)]
+
+    svg = grouped_bar_chart(
+        groups=[(month, (index + 1, index)) for index, month in enumerate(months)],
+        series=("Joined", "Left"),
+        title="Members",
+        unit="members",
+    )
+
+    bars = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="([\d.]+)" class="chart-bar"', svg)
+    assert len(bars) == 6
+    assert float(bars[0][0]) < float(bars[1][0]) < float(bars[2][0])  # Joined, then Left, then the next month
+    assert float(bars[1][1]) == 0  # October: nobody left
+    assert "<title>Left Nov: 1 members</title>" in svg
+    labels = re.findall(re.escape(LABEL) + r">([^<]+)</text>", svg)
+    assert ["Oct", "Nov", "Dec", "Joined", "Left"] == labels[-5:]
+    assert "in all Joined 6, Left 3 members." in svg
+    assert grouped_bar_chart(groups=[], series=("Joined",), title="Members", unit="members") == ""
+
+
+def test_series_lines_skip_missing_values_and_run_from_zero_to_the_top_given():
+    weeks = [datetime.date(2026, 11, 2) + datetime.timedelta(days=7 * n) for n in range(4)]
+
+    svg = series_line_chart(
+        days=weeks,
+        series=(("Attendance", [80, None, 90, 85]), ("Fill", [50, 60, 70, 75])),
+        title="Classes",
+        unit="%",
+        high=100,
+    )
+
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert [len(points.split()) for points in lines] == [3, 4]
+    labels = re.findall(re.escape(LABEL) + r">([^<]+)</text>", svg)
+    assert labels[0] == "0" and "100" in labels and labels[-2:] == ["Attendance", "Fill"]
+    assert "latest: Attendance 85 %, Fill 75 %." in svg
+    assert series_line_chart(days=weeks, series=(("Attendance", [None] * 4),), title="C", unit="%") == ""
+
+
+def test_named_bars_write_each_name_and_value_and_grow_with_their_rows():
+    svg = named_bar_chart(
+        bars=[("Gold", Decimal("120.00")), ("Off-peak & students", Decimal("30.00"))],
+        title="By plan",
+        unit="£",
+        value_text=lambda value: f"£{value}",
+    )
+
+    assert "Off-peak &amp; students" in svg and "£120.00" in svg
+    widths = [float(w) for w in re.findall(r'<rect x="8" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths[0] == 4 * widths[1]
+    assert 'class="chart-axis"' not in svg
+    assert named_bar_chart(bars=[], title="By plan", unit="£") == ""
