@@ -260,11 +260,12 @@ class BulkLoader:
               FROM bulk_class b
               JOIN bulk_trainer t ON t.n = b.c %% %(trainers)s
               JOIN bulk_room r ON r.n = (b.c / %(room_every)s) %% %(rooms)s;
-            INSERT INTO operations_groupclass (id, booking_id, name, description, capacity, price)
+            INSERT INTO operations_groupclass (id, booking_id, name, description, level, capacity, price)
             SELECT b.id, b.booking_id,
                    (ARRAY['Spin', 'Yoga Flow', 'HIIT', 'Pilates', 'Boxfit', 'Barbell Club', 'Zumba', 'Core'])
                        [1 + b.c %% 8],
                    CASE WHEN b.in_room THEN 'In the studio.' ELSE 'Live-streamed.' END,
+                   (ARRAY['all', 'beginner', 'intermediate', 'advanced'])[1 + b.c %% 4],
                    CASE WHEN b.in_room THEN %(room_capacity)s ELSE %(online_capacity)s END,
                    (b.c %% 3) * 4.00
               FROM bulk_class b;
@@ -354,8 +355,8 @@ class BulkLoader:
             )
             return self._execute(
                 """
-                INSERT INTO operations_personaltrainingsession (booking_id, member_id, price, notes)
-                SELECT p.booking_id, m.id, tr.hourly_rate, ''
+                INSERT INTO operations_personaltrainingsession (booking_id, member_id, price, notes, trainer_notes)
+                SELECT p.booking_id, m.id, tr.hourly_rate, '', ''
                   FROM bulk_pt p
                   JOIN bulk_member m ON m.n = p.member_n
                   JOIN bulk_trainer t ON t.n = p.trainer_n

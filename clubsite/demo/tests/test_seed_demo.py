@@ -3,8 +3,9 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from billing import services as billing
@@ -17,17 +18,28 @@ from billing.models import (
     Membership,
     MembershipFreeze,
     MembershipPlan,
+    Payment,
 )
-from billing.selectors import credits_left, membership_state, plan_month_charge
+from billing.selectors import (
+    credits_left,
+    invoices_with_totals,
+    membership_state,
+    overdue_invoices,
+    plan_month_charge,
+    revenue_by_day,
+)
 from clubsite.accounts.models import User
+from clubsite.core.clock import club_datetime, club_today, day_bounds
 from clubsite.demo.management.commands.seed_demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_MEMBER_EMAIL,
     DEMO_PASSWORD,
     DEMO_TRAINER_EMAIL,
 )
+from clubsite.frontdesk.selectors import todays_arrivals, visits_per_hour
 from clubsite.testing import sign_in
 from members.models import FitnessGoal, HealthMetric, Member
+from operations import services as operations
 from operations.models import (
     AdminStaff,
     Booking,
@@ -36,6 +48,13 @@ from operations.models import (
     MaintenanceRecord,
     PersonalTrainingSession,
     Room,
+)
+from operations.selectors import (
+    member_commitment_between,
+    open_maintenance,
+    room_day,
+    trainer_free_slots,
+    with_seat_counts,
 )
 from trainers.models import Trainer, TrainerAvailability
 
@@ -46,10 +65,15 @@ def _seed() -> str:
     return out.getvalue()
 
 
+#: The seed runs at this hour of the club's day in these tests: some of today's classes are over, some under way,
+#: most to come, whatever the hour (or the CLUBSITE_TEST_NOW day) the suite runs.
+SEEDED_AT = datetime.time(10, 40)
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module (it takes a few seconds) and clean up afterwards."""
-    with django_db_blocker.unblock():
+    """Seed once for the module (it takes a while) at mid-morning of today, and clean up afterwards."""
+    with time_machine.travel(club_datetime(club_today(), SEEDED_AT), tick=True), django_db_blocker.unblock():
         output = _seed()
         yield output
         from django.core.management import call_command as run
@@ -218,3 +242,198 @@ def test_the_demo_member_books_in_the_next_days_and_can_freeze_the_fortnight_aft
     charge = plan_month_charge(membership=freeze.membership, month=starts_on, freezes=[freeze])
     assert charge.days_frozen > 0
     assert charge.amount < freeze.membership.plan.monthly_fee
+
+
+# -- a real today and a believable history: what the desk, the dashboards and the charts show ----------------------
+
+
+def _today_classes():
+    start, end = day_bounds(club_today())
+    return with_seat_counts(
+        GroupClass.objects.filter(booking__start_time__gte=start, booking__start_time__lt=end).select_related("booking")
+    )
+
+
+@pytest.mark.django_db
+def test_today_has_classes_through_the_day_some_over_some_to_come_some_full(seeded):
+    now = timezone.now()
+    classes = list(_today_classes())
+    over = [c for c in classes if c.booking.end_time <= now]
+    to_come = [c for c in classes if c.booking.start_time > now]
+
+    assert len(classes) >= 10
+    assert len({timezone.localtime(c.booking.start_time).hour for c in classes}) >= 8
+    assert len(over) >= 3 and len(to_come) >= 5
+    # The classes over had their roll call: who came, who did not.
+    over_seats = ClassRegistration.objects.filter(group_class__in=over)
+    assert over_seats.filter(status=ClassRegistration.Status.ATTENDED).count() >= 10
+    assert not over_seats.filter(status=ClassRegistration.Status.REGISTERED).exists()
+    # Those to come are booked, and a small one is full with people waiting.
+    assert all(c.seated_count > 0 for c in to_come)
+    assert any(c.seated_count == c.capacity and c.waitlist_count > 0 for c in to_come)
+
+
+@pytest.mark.django_db
+def test_the_desk_checked_people_in_through_the_morning(seeded):
+    today = club_today()
+    arrivals = list(todays_arrivals(day=today))
+
+    assert len(arrivals) >= 20
+    assert all(visit.checked_in_at <= timezone.now() for visit in arrivals)
+    busy_hours = [count for _hour, count in visits_per_hour(day=today) if count]
+    assert len(busy_hours) >= 4
+    # Arriving for a class marked the member present in it.
+    checked_in_for_a_class = ClassRegistration.objects.filter(
+        status=ClassRegistration.Status.ATTENDED, group_class__in=_today_classes()
+    )
+    assert checked_in_for_a_class.count() >= 10
+
+
+@pytest.mark.django_db
+def test_the_rooms_are_booked_today(seeded):
+    rooms, bookings = room_day(day=club_today())
+
+    assert {booking.room_id for booking in bookings} == {room.pk for room in rooms}
+    assert {Booking.Kind.GROUP_CLASS, Booking.Kind.PERSONAL_TRAINING, Booking.Kind.EVENT, Booking.Kind.CLOSURE} <= {
+        booking.kind for booking in bookings
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_member_can_book_a_free_pt_slot_today(seeded):
+    member = _demo_member()
+    today = club_today()
+    assert (
+        PersonalTrainingSession.objects.filter(
+            booking__start_time__gte=day_bounds(today)[0], booking__start_time__lt=day_bounds(today)[1]
+        ).count()
+        >= 3
+    )
+    hour = datetime.timedelta(hours=1)
+    free = [
+        (trainer, slot)
+        for trainer in Trainer.objects.select_related("user")
+        for slot in trainer_free_slots(trainer=trainer, day=today, duration=hour)
+    ]
+    assert free
+
+    trainer, slot = next(
+        (trainer, slot)
+        for trainer, slot in free
+        if member_commitment_between(member_id=member.pk, start=slot.start, end=slot.end) is None
+    )
+    session = operations.pt_session_book(member=member, trainer=trainer, start_time=slot.start, end_time=slot.end)
+
+    assert timezone.localtime(session.booking.start_time).date() == today
+
+
+@pytest.mark.django_db
+def test_payments_came_in_on_many_days_over_several_months(seeded):
+    now = timezone.now()
+    payments = list(Payment.objects.select_related("invoice"))
+    days = {timezone.localtime(payment.received_at).date() for payment in payments}
+    months = {(day.year, day.month) for day in days}
+
+    assert len(days) >= 30
+    assert len(months) >= 5
+    assert all(payment.invoice.issued_at <= payment.received_at <= now for payment in payments)
+    first = min(days)
+    revenue = revenue_by_day(first=first, last=club_today())
+    assert sum(1 for _day, amount in revenue if amount > 0) == len(days)
+
+
+@pytest.mark.django_db
+def test_every_invoice_was_created_before_it_was_issued(seeded):
+    issued = Invoice.objects.filter(issued_at__isnull=False)
+
+    assert issued.count() >= 200
+    assert not issued.filter(created_at__gt=F("issued_at")).exists()
+    assert not Invoice.objects.filter(created_at__gt=timezone.now()).exists()
+    # Monthly bills went out on the 1st of the month after, each month its own day.
+    monthly = issued.filter(lines__kind=InvoiceLine.Kind.PLAN_MONTH).distinct()
+    assert len({timezone.localtime(invoice.issued_at).date() for invoice in monthly}) >= 5
+
+
+@pytest.mark.django_db
+def test_invoices_in_every_status_readme_promises(seeded):
+    today = club_today()
+    invoices = list(invoices_with_totals())
+    statuses = {invoice.status for invoice in invoices}
+
+    assert statuses == {status for status, _ in Invoice.Status.choices}  # draft, issued, paid, void
+    partly_paid = [
+        invoice for invoice in invoices if invoice.status == Invoice.Status.ISSUED and 0 < invoice.paid_amount
+    ]
+    assert partly_paid and all(invoice.balance_amount > 0 for invoice in partly_paid)
+    assert overdue_invoices(today=today).count() >= 1
+    # Issued, not yet due, nothing paid.
+    assert any(
+        invoice.status == Invoice.Status.ISSUED and invoice.due_date >= today and invoice.paid_amount == 0
+        for invoice in invoices
+    )
+
+
+@pytest.mark.django_db
+def test_health_metrics_change_smoothly(seeded):
+    previous: dict[int, HealthMetric] = {}
+    jumps = []
+    for metric in HealthMetric.objects.order_by("member_id", "recorded_at"):
+        before = previous.get(metric.member_id)
+        if before is not None:
+            jumps.append((abs(metric.body_fat - before.body_fat), abs(metric.weight - before.weight)))
+        previous[metric.member_id] = metric
+        assert metric.body_fat == metric.body_fat.quantize(Decimal("0.1"))
+        assert metric.weight == metric.weight.quantize(Decimal("0.1"))
+
+    assert len(jumps) >= 500
+    assert max(fat for fat, _weight in jumps) <= Decimal("1.5")
+    assert max(weight for _fat, weight in jumps) <= Decimal("1.0")
+    assert any(fat > 0 for fat, _weight in jumps)
+
+
+@pytest.mark.django_db
+def test_members_joined_over_the_last_year_and_a_half_and_some_left(seeded):
+    today = club_today()
+    joined = [timezone.localtime(user.date_joined).date() for user in User.objects.filter(member__isnull=False)]
+    created = [timezone.localtime(member.created_at).date() for member in Member.objects.all()]
+    starts = list(Membership.objects.values_list("started_on", flat=True))
+
+    assert (today - min(joined)).days >= 365
+    assert len({(day.year, day.month) for day in joined}) >= 12
+    assert sorted(created) == sorted(joined)
+    assert len({(day.year, day.month) for day in starts}) >= 12
+    ended = [day for day in Membership.objects.filter(ended_on__lt=today).values_list("ended_on", flat=True)]
+    assert len({(day.year, day.month) for day in ended}) >= 6
+    # Those who left are not booked for anything to come.
+    leavers = Member.objects.exclude(memberships__ended_on__isnull=True).exclude(memberships__ended_on__gte=today)
+    assert leavers.count() >= 10
+    assert not ClassRegistration.objects.filter(
+        member__in=leavers, group_class__booking__start_time__gt=timezone.now()
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_attendance_over_the_last_weeks(seeded):
+    today = club_today()
+    for weeks_ago in range(1, 9):  # the back office charts eight weeks
+        start, _ = day_bounds(today - datetime.timedelta(weeks=weeks_ago))
+        end = start + datetime.timedelta(weeks=1)
+        week = ClassRegistration.objects.filter(
+            group_class__booking__start_time__gte=start, group_class__booking__start_time__lt=end
+        )
+        attended = week.filter(status=ClassRegistration.Status.ATTENDED).count()
+        no_shows = week.filter(status=ClassRegistration.Status.NO_SHOW).count()
+        assert attended >= 50, weeks_ago
+        assert 0.7 <= attended / (attended + no_shows) < 1, weeks_ago
+
+
+@pytest.mark.django_db
+def test_open_maintenance_issues_of_various_ages_in_several_rooms(seeded):
+    now = timezone.now()
+    issues = list(open_maintenance())
+
+    assert len({issue.equipment.room_id for issue in issues}) >= 3
+    ages = [(now - issue.reported_at).days for issue in issues]
+    assert min(ages) <= 1 and max(ages) >= 30
+    resolved = MaintenanceRecord.objects.filter(status=MaintenanceRecord.Status.RESOLVED)
+    assert resolved.exists() and all(record.reported_at < record.resolved_at < now for record in resolved)
