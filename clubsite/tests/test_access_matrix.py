@@ -59,6 +59,7 @@ from operations.tests.factories import (
     RoomFactory,
     local_time,
 )
+from trainers.models import TimeOff, WeeklySlot
 from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
 # ---------------------------------------------------------------------------------------------
@@ -225,6 +226,8 @@ SITE_ACCESS: dict[str, Access] = {
     "members:metrics": member_page(),
     "members:metric-create": member_page(post=OK),
     "members:timetable": member_page(),
+    "members:timetable-week": member_page(),
+    "members:class-detail": member_page(),
     "members:class-register": member_page(post=to("members:timetable")),
     "members:registration-cancel": member_page(post=to("members:dashboard"), member_b=NOT_FOUND),
     "members:training": member_page(),
@@ -240,6 +243,7 @@ SITE_ACCESS: dict[str, Access] = {
         post=cells(DENIED, anonymous=SIGN_IN, **each(MEMBERS, to("members:card"))),
     ),
     "members:invoice-detail": member_page(member_b=NOT_FOUND),
+    "members:invoice-pdf": member_page(member_b=NOT_FOUND),
     # Memberships, freezes, packs and offered seats (an empty POST: the form says what is missing).
     "members:membership": member_page(),
     # The world's rows run in order on one database: Ann (member A) has a membership, Bob does not. So Bob joins
@@ -262,9 +266,19 @@ SITE_ACCESS: dict[str, Access] = {
     "trainers:availability-create": trainer_page(post=OK),
     "trainers:availability-update": trainer_page(post=OK, trainer_b=NOT_FOUND),
     "trainers:availability-delete": trainer_page(post=to("trainers:availability"), trainer_b=NOT_FOUND),
+    # The weekly template and time off (an empty POST: the form says what is missing).
+    "trainers:availability-template": trainer_page(post=OK),
+    "trainers:availability-template-apply": trainer_page(post=OK),
+    "trainers:availability-template-remove": trainer_page(
+        post=to("trainers:availability-template"), trainer_b=NOT_FOUND
+    ),
+    "trainers:time-off": trainer_page(post=OK),
+    "trainers:time-off-remove": trainer_page(post=to("trainers:time-off"), trainer_b=NOT_FOUND),
     # Attendance before the class has started is refused on the page itself.
     "trainers:class-detail": trainer_page(post=OK, trainer_b=NOT_FOUND),
     "trainers:session-detail": trainer_page(post=OK, trainer_b=NOT_FOUND),
+    # Notes on a session not started yet: the form says so.
+    "trainers:session-notes": trainer_page(post=OK, trainer_b=NOT_FOUND),
     "trainers:member-lookup": trainer_page(),
     "trainers:member-profile": trainer_page(),
     "trainers:equipment-issue": trainer_page(post=OK),
@@ -335,6 +349,9 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     "members.healthmetric": Rights(FRONT_DESK, FRONT_DESK, NOBODY, NOBODY),
     "trainers.trainer": Rights(MANAGER, MANAGER, MANAGER, MANAGER),
     "trainers.traineravailability": Rights(MANAGER, MANAGER, MANAGER, NOBODY),
+    # The desk sees when a trainer works and is away; rows are added and removed (actions), never edited.
+    "trainers.weeklyslot": Rights(FRONT_DESK, MANAGER, NOBODY, NOBODY),
+    "trainers.timeoff": Rights(FRONT_DESK, MANAGER, NOBODY, NOBODY),
     "operations.adminstaff": Rights(MANAGER, MANAGER, MANAGER, NOBODY),
     "operations.room": Rights(MAINTENANCE, MAINTENANCE, MAINTENANCE, NOBODY),
     "operations.equipment": Rights(MAINTENANCE, MAINTENANCE, MAINTENANCE, NOBODY),
@@ -447,10 +464,12 @@ ADMIN_ACCESS: dict[str, Access] = {
     # Joining a member on a plan (an empty POST: the form says what is missing).
     "admin:billing_membership_join": staff_only(BILLING, OK, OK),
     "admin:billing_invoice_print": staff_only(BILLING | {"front_desk"}, OK, OK),
+    "admin:billing_invoice_pdf": staff_only(BILLING | {"front_desk"}, OK, OK),
     # Buttons on the invoice page: POST only; the outcome (here a refusal, the invoice being issued
     # and partly paid) is a message on the invoice page.
     "admin:billing_invoice_issue": invoice_button(),
-    "admin:billing_invoice_void": invoice_button(),
+    # Voiding asks first (GET: what voiding does); its POST is refused here, the invoice holding a payment.
+    "admin:billing_invoice_void": staff_only(BILLING, OK, to("admin:billing_invoice_change")),
     # The back office's billing runs; the button is POST only and queues a run (an empty POST: a message).
     "backoffice:billing-runs": staff_only(BILLING, OK, OK),
     # The front desk (an empty POST: the box or the note form says what is missing); a member's visits are a list.
@@ -570,6 +589,12 @@ def _objects(people: dict) -> dict:
     )
     equipment = EquipmentFactory(room=room)
     return {
+        "slot": WeeklySlot.objects.create(
+            trainer=trainer, weekday=0, start_time=datetime.time(6), end_time=datetime.time(7)
+        ),
+        "time_off": TimeOff.objects.create(
+            trainer=trainer, first_day=local_time(days=20, hour=0).date(), last_day=local_time(days=21, hour=0).date()
+        ),
         "member_a": member_a,
         "trainer": trainer,
         "token": token_create(user=member_a.user, name="Ann's app")[0],
@@ -624,11 +649,13 @@ OBJECT_OF = {
     "members:goal-update": "goal",
     "members:goal-deactivate": "goal",
     "members:class-register": "open_class",
+    "members:class-detail": "open_class",
     "members:registration-cancel": "registration",
     "members:pt-book": "trainer",
     "members:pt-reschedule": "session",
     "members:pt-cancel": "session",
     "members:invoice-detail": "invoice",
+    "members:invoice-pdf": "invoice",
     "members:freeze-end": "freeze",
     "members:pack-buy": "class_pack",
     "members:offer-accept": "offer",
@@ -637,6 +664,9 @@ OBJECT_OF = {
     "trainers:availability-delete": "window",
     "trainers:class-detail": "registration.group_class",
     "trainers:session-detail": "session",
+    "trainers:session-notes": "session",
+    "trainers:availability-template-remove": "slot",
+    "trainers:time-off-remove": "time_off",
     "trainers:member-profile": "member_a",
     "calendars:member-registration": "registration",
     "calendars:member-session": "session",
@@ -665,6 +695,8 @@ ADMIN_OBJECT_OF = {
     "members.healthmetric": "metric",
     "trainers.trainer": "trainer",
     "trainers.traineravailability": "window",
+    "trainers.weeklyslot": "slot",
+    "trainers.timeoff": "time_off",
     "operations.adminstaff": "staff",
     "operations.room": "room",
     "operations.equipment": "equipment",

@@ -72,8 +72,8 @@ from operations.tests.factories import (
     PersonalTrainingSessionFactory,
     RoomFactory,
 )
-from trainers.models import Trainer, TrainerAvailability
-from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
+from trainers.models import TimeOff, Trainer, TrainerAvailability, WeeklySlot
+from trainers.tests.factories import TimeOffFactory, TrainerAvailabilityFactory, TrainerFactory, WeeklySlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,8 @@ ROWS: dict[type[Model], Callable[[], Model]] = {
     HealthMetric: HealthMetricFactory,
     Trainer: TrainerFactory,
     TrainerAvailability: TrainerAvailabilityFactory,
+    WeeklySlot: WeeklySlotFactory,
+    TimeOff: TimeOffFactory,
     AdminStaff: AdminStaffFactory,
     Room: RoomFactory,
     Equipment: EquipmentFactory,

@@ -44,7 +44,7 @@ def test_billing_staff_generate_an_invoice_and_record_a_payment_and_the_member_s
     staff.get_by_label("From:", exact=True).fill(month_start.isoformat())
     staff.get_by_label("To:", exact=True).fill(month_end(month_start).isoformat())
     staff.get_by_role("button", name="Generate").click()
-    expect_message_admin(staff, re.compile(r"1 draft invoice\(s\) now hold what was not billed yet"))
+    expect_message_admin(staff, re.compile(r"One draft invoice now holds what was not billed yet"))
     invoice = Invoice.objects.get(member=member)
     assert invoice.status == Invoice.Status.DRAFT
 
@@ -53,8 +53,8 @@ def test_billing_staff_generate_an_invoice_and_record_a_payment_and_the_member_s
     staff.get_by_role("button", name="Issue").click()
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.ISSUED
-    expect_message_admin(staff, f"{invoice.number} issued.")
-    expect(readonly_field(staff, "balance")).to_have_text("49.00")
+    expect_message_admin(staff, f"Invoice {invoice.number} is issued and due on")
+    expect(readonly_field(staff, "balance")).to_have_text("£49.00")
 
     # Record the payment of the whole balance, by card.
     staff.get_by_role("link", name="Record a payment").click()
@@ -77,9 +77,9 @@ def test_billing_staff_generate_an_invoice_and_record_a_payment_and_the_member_s
     sign_in(ann, "ann@clubsite.test")
     nav(ann, "Invoices").click()
     expect(ann.locator("#outstanding-balance")).to_have_text("£0.00")
-    row = ann.get_by_role("row").filter(has_text=invoice.number)
-    expect(row.get_by_text("Paid", exact=True)).to_be_visible()
-    row.get_by_role("link", name=invoice.number).click()
+    card = ann.get_by_role("listitem").filter(has_text=invoice.number)
+    expect(card.get_by_text("Paid", exact=True)).to_be_visible()
+    card.get_by_role("link", name=f"Invoice {invoice.number}").click()
     expect(ann.locator("#invoice-total")).to_have_text("£49.00")
     expect(ann.locator("#invoice-balance")).to_have_text("£0.00")
     expect(ann.get_by_text("POS 1234")).to_be_visible()
