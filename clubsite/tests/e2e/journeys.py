@@ -38,3 +38,21 @@ def club_day(days: int) -> datetime.date:
 def local_input(day: datetime.date, hour: int, minute: int = 0) -> str:
     """What a person types into a datetime-local field (club time)."""
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+def sign_in_to_the_admin(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/admin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+
+
+def table_overflow(page: Page) -> int:
+    """How many pixels of an admin list's results table hide past its box's right edge (0: every column shows)."""
+    return page.evaluate(
+        """() => {
+            const box = document.querySelector('#changelist .results');
+            return box.scrollWidth - box.clientWidth;
+        }"""
+    )

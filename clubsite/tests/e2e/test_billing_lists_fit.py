@@ -17,6 +17,7 @@ from members.tests.factories import MemberFactory
 from operations.models import AdminStaff
 
 from .conftest import DESKTOP
+from .journeys import sign_in_to_the_admin, table_overflow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,24 +27,6 @@ PEOPLE = (
     ("Bartholomew", "Fitzgerald-Okonkwo"),
     ("Christabel", "Vanderbilt-Huang"),
 )
-
-
-def sign_in_to_the_admin(page, email: str) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#site-name")).to_be_visible()
-
-
-def table_overflow(page) -> int:
-    """How many pixels of the results table hide past its box's right edge (0: every column shows)."""
-    return page.evaluate(
-        """() => {
-            const box = document.querySelector('#changelist .results');
-            return box.scrollWidth - box.clientWidth;
-        }"""
-    )
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from operations.tests.factories import (
 from trainers.tests.factories import TrainerFactory
 
 from .conftest import DESKTOP
+from .journeys import sign_in_to_the_admin, table_overflow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,24 +31,6 @@ ISSUE = (
     "The belt slips and the motor stutters at speeds above 12 km/h; it smells of burning rubber after ten minutes "
     "and the display resets itself when someone steps off quickly, which has happened to three members this week."
 )
-
-
-def sign_in_to_the_admin(page, email: str) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#site-name")).to_be_visible()
-
-
-def table_overflow(page) -> int:
-    """How many pixels of the results table hide past its box's right edge (0: every column shows)."""
-    return page.evaluate(
-        """() => {
-            const box = document.querySelector('#changelist .results');
-            return box.scrollWidth - box.clientWidth;
-        }"""
-    )
 
 
 def test_the_class_list_shows_every_column_at_1280(open_page):
