@@ -230,12 +230,21 @@ CLUB_API_MAX_BODY_BYTES = 1_000_000
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
 
-# Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from one address,
-# that pair is locked out for the cool-off time; a success resets the count.
+# Sign-in throttling (clubsite.accounts.throttling): AXES_FAILURE_LIMIT wrong passwords from one address
+# (any accounts) or for one account (any addresses) pause sign-in there for a short cool-off that doubles
+# with the failures of the last day, capped; counts live in axes' tables, shared by every worker.
 AXES_ENABLED = env.bool("CLUB_LOGIN_THROTTLING", default=True)
 AXES_FAILURE_LIMIT = env.int("CLUB_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("CLUB_LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+CLUB_LOGIN_COOLOFF_SECONDS = env.int("CLUB_LOGIN_COOLOFF_SECONDS", default=30)
+CLUB_LOGIN_COOLOFF_CAP_SECONDS = env.int("CLUB_LOGIN_COOLOFF_CAP_SECONDS", default=300)
+AXES_COOLOFF_TIME = "clubsite.accounts.throttling.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "clubsite.accounts.throttling.ClubAxesHandler"
+AXES_LOCKOUT_CALLABLE = "clubsite.accounts.throttling.locked_out_response"
+# Each count keeps its own expiry, so a short cool-off of one address never wipes another's longer one.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# The failure log is what makes the cool-off progressive.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "clubsite.accounts.throttling.throttled_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
