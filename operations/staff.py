@@ -87,6 +87,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def is_manager(user) -> bool:
+    """Whether ``user`` runs the club: a superuser, or active staff holding the manager role (the audit trail's
+    readers). The role row is cached on the user: one query at most per request, none for a superuser."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    staff = getattr(user, "admin_staff", None)
+    return staff is not None and staff.role == Role.MANAGER
+
+
 def role_permission_filter(role: str) -> Q:
     """The permissions of ``role`` as a filter on Permission (the manager: every permission of the club's apps)."""
     if role == Role.MANAGER:

@@ -25,6 +25,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.job_context import JobContext
 from procrastinate.tasks import Task
 
+from clubsite.audit.context import audit_context
+
 from .models import JobFailure
 
 logger = logging.getLogger(__name__)
@@ -56,11 +58,17 @@ def record_failure(call_next: Callable[[], Any], context: JobContext, worker: ob
         raise
 
 
+def audit_as_job(call_next: Callable[[], Any], context: JobContext, worker: object) -> Any:
+    """A task middleware: the job's writes are recorded in the audit trail as door ``job``, by the task's name."""
+    with audit_context(door="job", actor_label=context.job.task_name):
+        return call_next()
+
+
 def club_task(
     *, name: str, queue: str = "default", retry: RetryStrategy | bool = DEFAULT_RETRY, **options: Any
 ) -> Callable[[Callable[P, R]], Task[P, R, P]]:
     """Declare a job: a stable ``name`` (jobs already queued find their task by it), retried with backoff."""
-    return app.task(name=name, queue=queue, retry=retry, task_middleware=[record_failure], **options)
+    return app.task(name=name, queue=queue, retry=retry, task_middleware=[audit_as_job, record_failure], **options)
 
 
 @contextmanager
