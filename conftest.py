@@ -144,3 +144,15 @@ def november(member: Member, gold: MembershipPlan) -> dict[str, object]:
             member, club_time(2026, 11, 12, 18), status=ClassRegistration.Status.ATTENDED
         ),
     }
+
+
+# -- staff who must use two-factor sign-in ----------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> Client:
+    """pytest-django's signed-in superuser, as a finished sign-in leaves a superuser: with a confirmed
+    authenticator and the session verified by it (clubsite.testing.twofactor), so the back office opens."""
+    from clubsite.testing.twofactor import sign_in
+
+    return sign_in(Client(), admin_user)

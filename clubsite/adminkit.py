@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import ClassVar
@@ -15,11 +16,13 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views import main as changelist
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models, transaction
 from django.db.models import F, Max, Min, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -508,6 +511,50 @@ class ClubAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         return super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view, cacheable=False):
+        """Every back-office view (the index, each ModelAdmin's pages, the desk and the billing runs) opens only
+        once a person who must use two-factor sign-in has confirmed it in this session; else they are sent to
+        set it up or to the code step (``clubsite.accounts.twofactor.gate``). Signing out is never held up."""
+        # Imported here: this module is loaded with the app registry, before any model may be.
+        from clubsite.accounts.twofactor.gate import second_factor_refusal
+
+        if view == self.logout:
+            return super().admin_view(view, cacheable)
+
+        @functools.wraps(view)
+        def gated(request, *args, **kwargs):
+            refused = second_factor_refusal(request)
+            return refused if refused is not None else view(request, *args, **kwargs)
+
+        return super().admin_view(gated, cacheable)
+
+    def login(self, request, extra_context=None):
+        """Django's admin sign-in page, signing in as the site's does: a person with two-factor sign-in goes on to
+        the code step, so this page is never a way in that skips it."""
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        from django.contrib.admin.forms import AdminAuthenticationForm
+
+        from clubsite.accounts.twofactor.views import SignInView
+
+        context = {
+            **self.each_context(request),
+            "title": "Log in",
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        context.update(extra_context or {})
+        request.current_app = self.name
+        return SignInView.as_view(
+            extra_context=context,
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template or "admin/login.html",
+            redirect_authenticated_user=False,
+        )(request)
 
 
 class ClubAdminConfig(AdminConfig):

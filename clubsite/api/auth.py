@@ -12,8 +12,12 @@ from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from clubsite.accounts.errors import AccountError
 from clubsite.accounts.models import User
+from clubsite.accounts.roles import two_factor_required
 from clubsite.accounts.services import token_user
+from clubsite.accounts.twofactor.gate import is_verified
+from clubsite.accounts.twofactor.selectors import has_two_factor
 
 
 class CsrfFailed(AuthorizationError):
@@ -28,6 +32,28 @@ class RoleRefused(AuthorizationError):
 
     def __init__(self, message: str) -> None:
         super().__init__(status_code=403, message=message)
+
+
+class TwoFactorRefused(AuthorizationError):
+    """A person who must use two-factor sign-in (``two_factor_required``) without it: a token of someone not
+    enrolled, or a session that has not confirmed its code (403, with the code of the refusal)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(status_code=403, message=AccountError(code).message)
+
+
+def second_factor_check(user: Any, *, session: bool) -> None:
+    """Refuses a required person without a confirmed authenticator (``two_factor_required``), and over the site's
+    session one whose session has not confirmed it (``two_factor_unverified``)."""
+    if user is None or not (getattr(user, "is_staff", False) or getattr(user, "is_superuser", False)):
+        return
+    if not two_factor_required(user):
+        return
+    if not has_two_factor(user):
+        raise TwoFactorRefused("two_factor_required")
+    if session and not is_verified(user):
+        raise TwoFactorRefused("two_factor_unverified")
 
 
 class _RoleGate:
@@ -57,7 +83,9 @@ class SiteSession(_RoleGate, SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         user = request.user
-        return self.admit(user if user.is_authenticated and user.is_active else None)
+        signed_in = user if user.is_authenticated and user.is_active else None
+        second_factor_check(signed_in, session=True)
+        return self.admit(signed_in)
 
 
 class PersonalToken(_RoleGate, HttpBearer):
@@ -68,6 +96,7 @@ class PersonalToken(_RoleGate, HttpBearer):
         if user is not None:
             # Every check below (roles, permissions, whose rows) reads request.user, as the pages do.
             request.user = user
+        second_factor_check(user, session=False)
         return self.admit(user)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clubsite.accounts.models import User
 from clubsite.accounts.services import token_create
+from clubsite.testing.twofactor import ready_for_api, sign_in
 
 API = "/api/v1"
 
@@ -34,12 +35,13 @@ class ApiClient:
         self.client: DjangoClient = Client(enforce_csrf_checks=True)
         self.headers: dict[str, str] = {}
         if user is not None and session:
-            self.client.force_login(user)
+            sign_in(self.client, user)
             self.client.get("/api/docs")  # sets the csrftoken cookie, as opening Swagger UI does
             self.headers["X-CSRFToken"] = self.client.cookies["csrftoken"].value
         elif token is not None:
             self.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
+            ready_for_api(user)
             _token, raw = token_create(user=user, name="tests")
             self.headers["Authorization"] = f"Bearer {raw}"
 
@@ -110,6 +112,8 @@ ROUTER_APPS = (
     "clubsite.webhooks",
     "clubsite.jobs",
     "clubsite.frontdesk",
+    "clubsite.privacy",
+    "clubsite.audit",
 )
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -203,6 +207,7 @@ def api_scene() -> ApiScene:
         PaymentFactory,
     )
     from clubsite.accounts.tests.factories import UserFactory
+    from clubsite.privacy.tests.factories import ErasureRequestFactory
     from clubsite.testing.jobs import failed_job
     from clubsite.testing.roles import staff_user
     from clubsite.webhooks.tests.factories import WebhookEndpointFactory
@@ -233,7 +238,9 @@ def api_scene() -> ApiScene:
         "superuser": UserFactory.create(is_staff=True, is_superuser=True),
     }
     tokens = {
-        persona: token_create(user=user, name="api tests")[1] for persona, user in people.items() if user is not None
+        persona: token_create(user=ready_for_api(user), name="api tests")[1]
+        for persona, user in people.items()
+        if user is not None
     }
     room = RoomFactory.create(name="Studio A")
     registered = GroupClassFactory.create(
@@ -279,6 +286,8 @@ def api_scene() -> ApiScene:
         "token": AccessToken.objects.filter(user=member_a.user).first(),
         "endpoint": WebhookEndpointFactory.create(),
         "job": failed_job("api scene"),
+        # A pending erasure request of a member of its own (nothing to settle: a manager may approve it).
+        "erasure_request": ErasureRequestFactory.create(),
     }
     objects["freeze"] = MembershipFreezeFactory.create(membership=objects["membership"])
     # The trainer's weekly template row and time off (``slot_id``, ``time_off_id``), clear of the scene's bookings.
@@ -331,6 +340,7 @@ ID_OF_NAME: dict[str, str] = {
     "pack_id": "pack",
     "freeze_id": "freeze",
     "token_id": "token",
+    "request_id": "erasure_request",
 }
 
 

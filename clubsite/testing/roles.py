@@ -24,7 +24,10 @@ def staff_user(role: str, **user_fields: Any) -> User:
 
 
 def sign_in_as(client: Client, role: str, **user_fields: Any) -> User:
-    """``client`` signed in as a new staff member with ``role``; returns the user."""
+    """``client`` signed in as a new staff member with ``role``; returns the user. A role that needs two-factor
+    sign-in (manager, billing) gets a confirmed authenticator and a session verified by it."""
+    from .twofactor import sign_in
+
     user = staff_user(role, **user_fields)
-    client.force_login(user)
+    sign_in(client, user)
     return user

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clubsite.frontdesk.tests.factories import VisitFactory
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from operations.tests.factories import local_time
 
 
@@ -35,7 +36,7 @@ def test_a_time_a_date_and_both_are_written_the_sites_way():
 @pytest.mark.django_db
 def test_the_admin_lists_a_morning_visit_at_07_00(client):
     VisitFactory(checked_in_at=local_time(days=0, hour=7))
-    client.force_login(staff_user("manager"))
+    sign_in(client, staff_user("manager"))
 
     page = client.get(reverse("admin:frontdesk_visit_changelist")).content.decode()
 

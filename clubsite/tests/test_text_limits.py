@@ -18,6 +18,7 @@ from django.urls import reverse
 from clubsite.core.db import TEXT_LIMITS
 from clubsite.testing.api import ApiClient
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from operations.errors import SchedulingError
 from operations.models import MaintenanceRecord
 from operations.services import maintenance_record_create, maintenance_record_set_status
@@ -104,7 +105,7 @@ def test_a_service_meeting_the_limit_is_refused_with_a_code_under_the_field():
 
 @pytest.mark.django_db
 def test_a_million_character_maintenance_description_is_refused_by_the_admin(client):
-    client.force_login(staff_user("manager"))
+    sign_in(client, staff_user("manager"))
     equipment = EquipmentFactory()
 
     response = client.post(

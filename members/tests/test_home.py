@@ -10,6 +10,7 @@ from django.urls import reverse
 from billing.tests.factories import MembershipPlanFactory
 from clubsite.accounts.tests.factories import UserFactory
 from clubsite.testing.roles import ROLES, staff_user
+from clubsite.testing.twofactor import sign_in
 from members.tests.factories import MemberFactory
 from operations.tests.factories import GroupClassFactory, local_time
 from trainers.tests.factories import TrainerFactory
@@ -50,7 +51,7 @@ def test_a_trainer_is_led_to_their_schedule_not_a_403(client, spin):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_staff_are_led_to_a_back_office_page_they_may_open(client, spin, role):
-    client.force_login(staff_user(role))
+    sign_in(client, staff_user(role))
 
     url = _link(client)
 
@@ -84,7 +85,7 @@ def _join_links(client: Client) -> list[str]:
 @pytest.mark.parametrize("role", ["trainer", *ROLES])
 def test_the_plans_page_offers_no_join_link_a_trainer_or_staff_member_cannot_open(db, client, role):
     MembershipPlanFactory(name="Gold")
-    client.force_login(TrainerFactory().user if role == "trainer" else staff_user(role))
+    sign_in(client, TrainerFactory().user if role == "trainer" else staff_user(role))
 
     links = _join_links(client)
 

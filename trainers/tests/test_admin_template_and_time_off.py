@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clubsite.testing.roles import staff_user
 from clubsite.testing.scenes import session_at
+from clubsite.testing.twofactor import sign_in
 from operations.errors import SchedulingError
 from operations.models import AdminStaff
 from operations.tests.factories import local_time
@@ -30,7 +31,7 @@ def day(days: int) -> datetime.date:
 
 def signed_in(role: str) -> Client:
     client = Client()
-    client.force_login(staff_user(role))
+    sign_in(client, staff_user(role))
     return client
 
 

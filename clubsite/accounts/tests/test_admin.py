@@ -7,6 +7,7 @@ from clubsite.accounts.admin import EmailFieldMixin
 from clubsite.accounts.errors import AccountError
 from clubsite.accounts.models import User
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.testing.twofactor import sign_in
 
 EMAIL_TAKEN = AccountError.messages["email_taken"].text
 
@@ -185,7 +186,7 @@ def test_only_a_superuser_edits_who_is_staff_and_their_permissions(client):
     manager = UserFactory(email="manager@club.test")
     staff_set_role(user=manager, role=AdminStaff.Role.MANAGER)
     member = UserFactory(email="someone@club.test", first_name="Some", last_name="One")
-    client.force_login(manager)
+    sign_in(client, manager)
     url = reverse("admin:accounts_user_change", args=[member.pk])
 
     page = client.get(url)

@@ -15,6 +15,7 @@ from clubsite.accounts.views import TOKEN_REVOKED
 from clubsite.core.clock import club_today, day_start
 from clubsite.testing.api import ApiClient
 from clubsite.testing.errors import refused
+from clubsite.testing.twofactor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ def revoke_url(token) -> str:
 
 
 def signed_in(client, user):
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 # -- token_user ---------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ class TestAdmin:
         from clubsite.testing.roles import staff_user
 
         superuser = UserFactory(is_staff=True, is_superuser=True)
-        client.force_login(staff_user("manager"))
+        sign_in(client, staff_user("manager"))
 
         refused_page = client.get(reverse("admin:accounts_accesstoken_add"))
         client.post(reverse("admin:accounts_accesstoken_add"), {"user": superuser.pk, "name": "Quiet access"})

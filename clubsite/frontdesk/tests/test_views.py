@@ -17,6 +17,7 @@ from clubsite.core.clock import club_datetime
 from clubsite.frontdesk.errors import FrontDeskError
 from clubsite.frontdesk.models import StaffNote, Visit
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from members.tests.factories import MemberFactory
 from operations.models import ClassRegistration
 
@@ -38,7 +39,7 @@ def member_page(member) -> str:
 
 def signed_in(role: str) -> Client:
     client = Client()
-    client.force_login(staff_user(role))
+    sign_in(client, staff_user(role))
     return client
 
 

@@ -29,6 +29,7 @@ from operations.models import ClassRegistration, MaintenanceRecord
 from operations.tests.factories import ClassRegistrationFactory, EquipmentFactory, MaintenanceRecordFactory, RoomFactory
 
 from .conftest import DESKTOP
+from .journeys import second_factor, type_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,10 +42,13 @@ def midday():
 
 
 def staff_signs_in(page: Page, email: str) -> None:
+    device = second_factor(email)  # the manager and billing sign in with a code from their app
     page.goto("/admin/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    if device is not None:
+        type_code(page, device)
     expect(page.locator("#staff-dashboard")).to_be_visible()
 
 

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import ready_for_api
 from clubsite.webhooks.models import WebhookEndpoint
 
 from .factories import WebhookDeliveryFactory, WebhookEndpointFactory
@@ -26,6 +27,7 @@ class ApiClient:
 
     def __init__(self, user) -> None:
         self.client = Client()
+        ready_for_api(user)  # a superuser's or manager's token works once they have a second factor
         self.headers = {"Authorization": f"Bearer {token_create(user=user, name='tests')[1]}"}
 
     def get(self, path: str, **query):
