@@ -73,6 +73,22 @@ class MemberError(ClubError):
         "metric_time_before_birth": Message(
             "A measurement cannot be dated before the member's date of birth.", field="recorded_at"
         ),
+        # consent to processing health metrics (GDPR: special-category data, processed only with explicit consent)
+        "metrics_consent_missing": Message(
+            "No consent to processing health metrics is in force, so no measurement can be recorded. "
+            "The member can give it on their health metrics page (or through the API) at any time.",
+            kind=CONFLICT,
+        ),
+        "metrics_consent_already_given": Message(
+            "Consent to processing health metrics is already given.", kind=CONFLICT
+        ),
+        "metrics_consent_not_given": Message(
+            "There is no consent to processing health metrics to withdraw.", kind=CONFLICT
+        ),
+        "metrics_erase_consent_in_force": Message(
+            "Withdraw the consent to processing health metrics first; then the stored measurements can be deleted.",
+            kind=CONFLICT,
+        ),
         "metric_is_history": Message(
             "Health metrics are history and cannot be changed; record a new entry instead.", kind=CONFLICT
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from decimal import Decimal
 
@@ -26,6 +27,14 @@ NUMBER_DIGITS = 6
 def new_card_code() -> str:
     """A fresh, unguessable code for a member card's QR (what the desk's scanner types)."""
     return secrets.token_urlsafe(CARD_CODE_BYTES)
+
+
+#: What an erased member's account is left with (``members.services.member_anonymise``): a unique address under a
+#: domain that can never receive mail, and a pseudonym ("Member 000123") their kept invoices are shown under.
+ERASED_EMAIL = "erased-{id}@erased.invalid"
+ERASED_FIRST_NAME = "Member"
+#: The placeholder date of birth of an erased member (the column is required; the earliest date the club takes).
+ERASED_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 
 #: The database's own random code for a member row inserted outside Django (the bulk seed's COPY-style inserts):
@@ -165,3 +174,30 @@ class LatestHealthMetric(models.Model):
 
     def __str__(self) -> str:
         return f"Latest metric of {self.member_id}"
+
+
+class MetricsConsent(models.Model):
+    """One consent to processing the member's health metrics: given (with the privacy notice's version) and, once
+    withdrawn, closed. The open row (``withdrawn_at`` null, at most one per member: a partial unique index) is the
+    consent in force, so whether a metric may be recorded is one indexed read; closed rows are the history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="metrics_consents")
+    notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(withdrawn_at__isnull=True), name="members_metricsconsent_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),
+                name="members_metricsconsent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "given"
+        return f"Metrics consent of {self.member_id} ({state}, notice {self.notice_version})"

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 
-from .models import FitnessGoal, HealthMetric, Member
+from .models import FitnessGoal, HealthMetric, Member, MetricsConsent
 
 
 def member_search(*, term: str) -> QuerySet[Member]:
@@ -231,3 +231,10 @@ def progress_of(goal: FitnessGoal) -> GoalProgress:
 def member_goals(*, member: Member) -> QuerySet[FitnessGoal]:
     """Every goal of the member: active ones first, newest first, with progress annotations."""
     return goals_with_progress(FitnessGoal.objects.filter(member=member)).order_by("-is_active", "-created_at", "-id")
+
+
+def metrics_consent_in_force(*, member: Member) -> MetricsConsent | None:
+    """The member's consent to processing health metrics in force, or None: one read of the partial unique index
+    ``members_metricsconsent_one_current``. ``metric_record`` asks it under the member's lock; pages ask it to
+    show the form or the reason there is none."""
+    return MetricsConsent.objects.filter(member_id=member.pk, withdrawn_at__isnull=True).first()

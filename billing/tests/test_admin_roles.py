@@ -26,7 +26,9 @@ from billing.tests.factories import (
 )
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.audit.models import AuditEvent
 from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
+from clubsite.privacy.tests.factories import ErasureRequestFactory
 from clubsite.testing.admin import split_datetime
 from clubsite.testing.jobs import failed_job
 from clubsite.testing.roles import ROLES, sign_in_as
@@ -88,7 +90,8 @@ BILLING_MODELS = {
 #: Models only a job (or the queue) writes: nobody adds one in the admin, the superuser neither.
 WRITTEN_BY_JOBS = {"billing.billingrun", "jobs.failedjob", "procrastinate.procrastinatejob", "webhooks.webhookdelivery"}
 #: Models written on pages of their own (the front desk's check-in and member page), never on an admin add page.
-WRITTEN_ELSEWHERE = WRITTEN_BY_JOBS | {"frontdesk.visit", "frontdesk.staffnote"}
+#: (The audit trail is written by the database's triggers; an erasure request by the member, on their privacy page.)
+WRITTEN_ELSEWHERE = WRITTEN_BY_JOBS | {"frontdesk.visit", "frontdesk.staffnote", "audit.auditevent", "privacy.erasurerequest"}
 MANAGER_MODELS = (
     FRONT_DESK_MODELS
     | MAINTENANCE_MODELS
@@ -104,6 +107,9 @@ MANAGER_MODELS = (
         "procrastinate.procrastinatejob",
         "webhooks.webhookendpoint",
         "webhooks.webhookdelivery",
+        # The audit trail (read-only) and the members' erasure requests: managers only.
+        "audit.auditevent",
+        "privacy.erasurerequest",
     }
 )
 ROLE_MODELS = {
@@ -154,6 +160,9 @@ def rows() -> dict:
         "procrastinate.procrastinatejob": failed_job("another"),
         "webhooks.webhookendpoint": WebhookEndpointFactory(),
         "webhooks.webhookdelivery": WebhookDeliveryFactory(),
+        # The payment above was recorded by the trail's trigger.
+        "audit.auditevent": AuditEvent.objects.filter(table_name="billing_payment").first(),
+        "privacy.erasurerequest": ErasureRequestFactory(),
     }
 
 

@@ -334,8 +334,8 @@ def _found() -> set[str]:
 
 def _not_a_place(name: str) -> bool:
     """Names with "cancel" in them that end no place or session: giving notice on a membership (and taking it
-    back), and the read-only previews of what a cancellation would cost."""
-    return "membership" in name or name.endswith(("_preview", "_cost"))
+    back), calling off a request to be erased, and the read-only previews of what a cancellation would cost."""
+    return "membership" in name or "erasure" in name or name.endswith(("_preview", "_cost"))
 
 
 def test_every_cancel_entry_point_is_listed() -> None:

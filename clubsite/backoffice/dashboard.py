@@ -21,6 +21,7 @@ from billing.selectors import revenue_by_day
 from clubsite.charts import bar_chart, grouped_bar_chart, named_bar_chart, series_line_chart
 from clubsite.frontdesk.models import VIEW_VISITS
 from clubsite.frontdesk.selectors import visits_per_hour
+from clubsite.privacy.selectors import inactive_members, pending_erasure_requests
 from members.models import Member
 from members.templatetags.member_tags import money
 from operations.models import AdminStaff, GroupClass
@@ -42,6 +43,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "revenue": ("billing.change_invoice", "billing.view_payment"),
     "members": ("billing.view_membership",),
     "classes_trend": ("operations.view_groupclass",),
+    # GDPR: accounts nobody uses (the members list's filter) and erasure requests waiting for a manager.
+    "privacy": ("members.view_member",),
 }
 
 FRONT_DESK = ("visits", "classes", "waitlists", "visitors_owing")
@@ -52,7 +55,7 @@ ROLE_SECTIONS: dict[str, tuple[str, ...]] = {
     Role.FRONT_DESK: FRONT_DESK,
     Role.BILLING: BILLING,
     Role.MAINTENANCE: MAINTENANCE,
-    Role.MANAGER: ("members", "classes_trend", *BILLING, *FRONT_DESK, *MAINTENANCE),
+    Role.MANAGER: ("members", "privacy", "classes_trend", *BILLING, *FRONT_DESK, *MAINTENANCE),
 }
 #: The heading of each role's dashboard.
 ROLE_TITLES: dict[str, str] = {
@@ -109,6 +112,10 @@ class StaffDashboard:
     members_chart: str = ""
     weeks: list[reports.WeekTrend] | None = None
     classes_chart: str = ""
+    # Privacy: members inactive for CLUB_INACTIVE_ACCOUNT_YEARS; erasure requests pending
+    inactive_members: int | None = None
+    inactive_years: int = 0
+    erasures_pending: int = 0
 
 
 def staff_dashboard(*, user, today: datetime.date, now: datetime.datetime | None = None) -> StaffDashboard:
@@ -205,6 +212,13 @@ def _classes_trend(dashboard: StaffDashboard, now: datetime.datetime) -> None:
     )
 
 
+def _privacy(dashboard: StaffDashboard, now: datetime.datetime) -> None:
+    # Two counts: the inactive members (EXISTS on the visits' member index) and the pending requests.
+    dashboard.inactive_members = inactive_members(now=now).count()
+    dashboard.inactive_years = settings.CLUB_INACTIVE_ACCOUNT_YEARS
+    dashboard.erasures_pending = pending_erasure_requests().count()
+
+
 FILL = {
     "visits": _visits,
     "classes": _classes,
@@ -216,4 +230,5 @@ FILL = {
     "revenue": _revenue,
     "members": _members,
     "classes_trend": _classes_trend,
+    "privacy": _privacy,
 }

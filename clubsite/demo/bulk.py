@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -185,7 +186,7 @@ class BulkLoader:
                 """,
                 params,
             )
-            return self._execute(
+            count = self._execute(
                 """
                 INSERT INTO members_member (id, user_id, date_of_birth, gender, phone, created_at)
                 SELECT id, user_id, DATE '1960-01-01' + (n * 37) %% 16000,
@@ -195,6 +196,16 @@ class BulkLoader:
                 """,
                 params,
             )
+            # Every bulk member consented to processing health metrics when they joined (they have a history).
+            self._execute(
+                """
+                INSERT INTO members_metricsconsent (member_id, notice_version, given_at)
+                SELECT id, %(notice)s, %(now)s - (n %% 900) * interval '1 day'
+                  FROM bulk_member WHERE n >= %(lower)s AND n < %(upper)s;
+                """,
+                {**params, "notice": settings.CLUB_PRIVACY_NOTICE_VERSION},
+            )
+            return count
 
         self.counts["members"] = self._chunked(label, self.members, 20_000, insert)
 

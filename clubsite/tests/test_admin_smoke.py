@@ -43,9 +43,12 @@ from billing.tests.factories import (
 from clubsite.accounts.models import AccessToken, User
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.audit.models import AuditEvent
 from clubsite.frontdesk.models import StaffNote, Visit
 from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
 from clubsite.jobs.models import FailedJob
+from clubsite.privacy.models import ErasureRequest
+from clubsite.privacy.tests.factories import ErasureRequestFactory
 from clubsite.testing.admin import query_count
 from clubsite.testing.jobs import failed_job
 from clubsite.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -134,6 +137,9 @@ ROWS: dict[type[Model], Callable[[], Model]] = {
     FailedJob: failed_job,
     Visit: VisitFactory,
     StaffNote: StaffNoteFactory,
+    ErasureRequest: ErasureRequestFactory,
+    # Written by the triggers: a booking's insert is one more event.
+    AuditEvent: lambda: (BookingFactory(), AuditEvent.objects.latest("id"))[1],
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

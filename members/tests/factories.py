@@ -6,17 +6,24 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clubsite.accounts.tests.factories import UserFactory
-from members.models import FitnessGoal, HealthMetric, Member
+from members.models import FitnessGoal, HealthMetric, Member, MetricsConsent
 
 
 class MemberFactory(DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=75)
     gender = factory.Iterator([choice for choice, _ in Member.Gender.choices])
     phone = factory.Faker("numerify", text="07### ######")
+
+    @factory.post_generation
+    def metrics_consent(self, create, extracted, **kwargs):
+        """Test members consent to processing their health metrics unless ``metrics_consent=False``."""
+        if create and extracted is not False:
+            MetricsConsent.objects.create(member=self, notice_version="test")
 
 
 class FitnessGoalFactory(DjangoModelFactory):

@@ -38,9 +38,7 @@ def test_progress_starts_from_the_value_when_the_goal_was_set():
     member = MemberFactory()
     _metric(member, 40, weight=Decimal("90"))
     _metric(member, 31, weight=Decimal("84"))  # the last before the goal
-    goal = FitnessGoalFactory(
-        member=member, target_value=Decimal("74"), created_at=NOW() - datetime.timedelta(days=30)
-    )
+    goal = FitnessGoalFactory(member=member, target_value=Decimal("74"), created_at=NOW() - datetime.timedelta(days=30))
     _metric(member, 10, weight=Decimal("80"))
     _metric(member, 1, heart_rate=60)  # newer, but no weight: does not count
 

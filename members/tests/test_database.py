@@ -8,7 +8,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from clubsite.core.db import violated_constraint
-from members.models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, HealthMetric, LatestHealthMetric, Member
+from members.models import (
+    BODY_FAT_RANGE,
+    HEART_RATE_RANGE,
+    WEIGHT_RANGE,
+    HealthMetric,
+    LatestHealthMetric,
+    Member,
+    MetricsConsent,
+)
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 
 NOW = timezone.now()
@@ -98,11 +106,29 @@ def test_a_health_metric_cannot_be_updated_with_raw_sql():
     assert metric.weight == Decimal("80.0")
 
 
+def _erasing(delete):
+    """Run ``delete`` as members.services.metrics_erase does: inside a transaction that set the erasure flag."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('clubsite.metrics_erasure', 'on', true)")
+        delete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('clubsite.metrics_erasure', 'off', true)")
+
+
 @pytest.mark.django_db
-def test_a_health_metric_can_be_deleted():
+def test_a_health_metric_is_deleted_only_by_the_sanctioned_erasure():
     metric = HealthMetricFactory()
 
-    metric.delete()
+    def raw_delete():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM members_healthmetric WHERE id = %s", [metric.pk])
+
+    assert _refused(raw_delete) == "members_healthmetric_append_only"
+    assert _refused(metric.delete) == "members_healthmetric_append_only"
+    assert HealthMetric.objects.filter(pk=metric.pk).exists()
+
+    _erasing(metric.delete)
 
     assert not HealthMetric.objects.exists()
 
@@ -130,11 +156,11 @@ def test_last_metric_at_follows_the_latest_recorded_at_not_the_latest_insert():
     assert _last_metric_at(member) == days[1]
     assert _last_metric_at(other) == days[0]
 
-    latest.delete()
+    _erasing(latest.delete)
     assert _last_metric_at(member) == days[2]
-    second.delete()
+    _erasing(second.delete)
     assert _last_metric_at(member) == days[3]
-    HealthMetric.objects.filter(member=member).delete()
+    _erasing(HealthMetric.objects.filter(member=member).delete)
     assert _last_metric_at(member) is None
     assert _last_metric_at(other) == days[0]
 
@@ -203,4 +229,20 @@ def test_every_members_check_constraint_is_proven_above():
         "members_healthmetric_heart_rate_range",
         "members_healthmetric_heart_rate_check",
         "members_healthmetric_body_fat_range",
+        "members_metricsconsent_withdrawn_after_given",
     }
+
+
+@pytest.mark.django_db
+def test_a_consent_is_withdrawn_after_it_was_given_and_one_is_in_force_at_a_time():
+    member = MemberFactory()  # consented (the factory's default)
+    consent = MetricsConsent.objects.get(member=member)
+
+    assert _refused(lambda: MetricsConsent.objects.create(member=member, notice_version="2")) == (
+        "members_metricsconsent_one_current"
+    )
+    assert _refused(
+        lambda: MetricsConsent.objects.filter(pk=consent.pk).update(
+            withdrawn_at=consent.given_at - datetime.timedelta(seconds=1)
+        )
+    ) == ("members_metricsconsent_withdrawn_after_given")

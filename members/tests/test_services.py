@@ -278,9 +278,7 @@ def test_goal_update_keeps_an_overdue_target_date_but_refuses_a_new_past_one():
     goal.refresh_from_db()
     assert (goal.target_value, goal.target_date) == (Decimal("70.00"), overdue)
 
-    _assert_refused(
-        lambda: _update_goal(goal=goal, target_date=overdue - datetime.timedelta(days=1)), "goal_date_past"
-    )
+    _assert_refused(lambda: _update_goal(goal=goal, target_date=overdue - datetime.timedelta(days=1)), "goal_date_past")
     goal.refresh_from_db()
     assert goal.target_date == overdue
 
@@ -429,9 +427,7 @@ def test_metric_record_refuses_the_future_and_before_birth_and_no_member():
     future = timezone.now() + datetime.timedelta(minutes=2)
     before_birth = timezone.make_aware(datetime.datetime(1990, 5, 31, 23, 0))
 
-    _assert_refused(
-        lambda: services.metric_record(member=member, weight=70, recorded_at=future), "metric_time_future"
-    )
+    _assert_refused(lambda: services.metric_record(member=member, weight=70, recorded_at=future), "metric_time_future")
     _assert_refused(
         lambda: services.metric_record(member=member, weight=70, recorded_at=before_birth),
         "metric_time_before_birth",

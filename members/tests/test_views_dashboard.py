@@ -119,9 +119,7 @@ def test_the_dashboard_shows_the_outstanding_balance_of_issued_invoices(member_c
     InvoiceLineFactory(invoice=owing, unit_price=Decimal("49.00"))
     invoice_issue(invoice=owing)
     payment_record(invoice=owing, amount=Decimal("9.00"), method="card")
-    draft = InvoiceFactory(
-        member=member, period_start=datetime.date(2020, 1, 1), period_end=datetime.date(2020, 1, 31)
-    )
+    draft = InvoiceFactory(member=member, period_start=datetime.date(2020, 1, 1), period_end=datetime.date(2020, 1, 31))
     InvoiceLineFactory(invoice=draft, unit_price=Decimal("100.00"))
 
     response = member_client.get(reverse("members:dashboard"))

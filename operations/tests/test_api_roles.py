@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from billing.tests.api_access import API_ACCESS as BILLING_ACCESS
+from clubsite.audit.tests.api_access import API_ACCESS as AUDIT_ACCESS
 from clubsite.frontdesk.tests.api_access import API_ACCESS as FRONT_DESK_ACCESS
+from clubsite.privacy.tests.api_access import API_ACCESS as PRIVACY_ACCESS
 from clubsite.testing.api_roles import assert_each_caller_gets_what_its_role_allows, operations_of
 from members.tests.factories import MemberFactory
 from operations.tests.api_access import API_ACCESS
@@ -32,12 +34,14 @@ PREFIX = "/api/v1/staff"
 
 def test_every_staff_endpoint_has_an_entry_and_every_entry_an_endpoint():
     # clubsite/webhooks/tests/api_access.py, clubsite/jobs/tests/api_access.py, the front desk's and billing's (a
-    # member's membership and credits, under /staff/members/{id}/) hold these.
+    # member's membership and credits, under /staff/members/{id}/), the audit trail's and the privacy app's hold these.
     elsewhere = (
         operations_of(PREFIX + "/webhooks/")
         | operations_of(PREFIX + "/jobs/")
         | set(FRONT_DESK_ACCESS)
         | set(BILLING_ACCESS)
+        | set(AUDIT_ACCESS)
+        | set(PRIVACY_ACCESS)
     )
     assert operations_of(PREFIX + "/", exclude=PREFIX + "/billing") - elsewhere == set(API_ACCESS)
 

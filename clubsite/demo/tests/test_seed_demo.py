@@ -97,7 +97,13 @@ def test_seed_demo_builds_a_realistic_club(seeded):
     fortnight = now + datetime.timedelta(days=14)
 
     assert Member.objects.count() >= 40
-    assert Member.objects.filter(metrics__isnull=False).distinct().count() == Member.objects.count()
+    # Most members consented to processing health metrics and have a history; a few did not, and have none
+    # (their metrics page shows the refusal and how to consent).
+    consented = Member.objects.filter(metrics_consents__isnull=False, metrics_consents__withdrawn_at__isnull=True)
+    with_metrics = Member.objects.filter(metrics__isnull=False).distinct()
+    assert set(with_metrics) == set(consented)
+    assert 0 < Member.objects.exclude(pk__in=consented).count() < Member.objects.count() // 4
+    assert consented.filter(user__email=DEMO_MEMBER_EMAIL).exists()
     assert HealthMetric.objects.count() >= 40 * 5
     assert FitnessGoal.objects.filter(is_active=True).count() >= 40
     assert Trainer.objects.count() == 6

@@ -21,7 +21,13 @@ from .membership import (
     MembershipJoinView,
     MembershipView,
 )
-from .metrics import MetricCreateView, MetricHistoryView
+from .metrics import (
+    MetricCreateView,
+    MetricHistoryView,
+    MetricsConsentView,
+    MetricsConsentWithdrawView,
+    MetricsEraseView,
+)
 from .packs import PackBuyView, PacksView
 from .profile import ProfileView, RemindersView
 from .training import SessionBookView, SessionCancelView, SessionRescheduleView, TrainingView
@@ -45,6 +51,9 @@ __all__ = [
     "MembershipView",
     "MetricCreateView",
     "MetricHistoryView",
+    "MetricsConsentView",
+    "MetricsConsentWithdrawView",
+    "MetricsEraseView",
     "OfferAcceptView",
     "OfferDeclineView",
     "PackBuyView",
