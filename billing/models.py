@@ -75,6 +75,26 @@ class MembershipPlan(models.Model):
         return self.name
 
 
+class SignUpPlanChoice(models.Model):
+    """The plan a visitor chose when signing up, kept until they confirm their email: the membership and its
+    first invoice are made then (``member_sign_up_confirm``), never for an address nobody proved."""
+
+    member = models.OneToOneField(
+        "members.Member",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sign_up_plan_choice",
+        help_text="The member whose sign-up waits for its confirmation link.",
+    )
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.CASCADE, related_name="+", help_text="The plan they chose on the sign-up page."
+    )
+    chosen_at = models.DateTimeField(default=timezone.now, help_text="When they signed up.")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.plan}"
+
+
 class Membership(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="memberships")
     plan = models.ForeignKey(MembershipPlan, on_delete=models.PROTECT, related_name="memberships")

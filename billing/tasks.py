@@ -41,7 +41,7 @@ from clubsite.notifications.billing import queue_payment_reminder
 
 from .models import BillingRun, Invoice
 from .selectors import payment_reminders_due, scheduled_run_finished
-from .services import billing_run, invoice_mark_reminded, invoices_mark_overdue
+from .services import billing_run, invoice_mark_reminded, invoices_mark_overdue, sign_ups_forget
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +145,10 @@ def dunning(timestamp: int) -> dict[str, int] | None:
     if marked or reminded:
         logger.info("Dunning %s: %s invoices marked overdue, %s reminders queued", today, len(marked), reminded)
     return {"marked": len(marked), "reminded": reminded}
+
+
+@app.periodic(cron="20 3 * * *", periodic_id="billing-forget-unconfirmed-sign-ups")
+@club_task(name="billing.forget_unconfirmed_sign_ups", queue="billing", retry=False)
+def forget_unconfirmed_sign_ups(timestamp: int) -> int:
+    """Daily: the sign-ups nobody confirmed within CLUB_UNCONFIRMED_SIGN_UP_DAYS are deleted; how many."""
+    return sign_ups_forget(older_than=datetime.timedelta(days=settings.CLUB_UNCONFIRMED_SIGN_UP_DAYS))

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
-from clubsite.accounts.services import clean_names, email_check, user_create
+from clubsite.accounts.services import clean_names, email_check, user_confirm_email, user_create
 from clubsite.core.clock import club_time, club_today, club_zone
 from clubsite.core.db import constraint_errors
 from clubsite.core.errors import ClubError
@@ -27,7 +28,20 @@ from .errors import (
     UNIT_MAX_LENGTH,
     MemberError,
 )
-from .models import BODY_FAT_RANGE, HEART_RATE_RANGE, WEIGHT_RANGE, FitnessGoal, HealthMetric, Member, new_card_code
+from .models import (
+    BODY_FAT_RANGE,
+    ERASED_BIRTH_DATE,
+    ERASED_EMAIL,
+    ERASED_FIRST_NAME,
+    HEART_RATE_RANGE,
+    WEIGHT_RANGE,
+    FitnessGoal,
+    HealthMetric,
+    Member,
+    MetricsConsent,
+    new_card_code,
+)
+from .selectors import metrics_consent_in_force
 from .units import normalise_unit
 
 _PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
@@ -54,14 +68,38 @@ def member_create(
     date_of_birth: datetime.date,
     gender: str,
     phone: str = "",
+    metrics_consent: bool = False,
+    confirmed: bool = True,
 ) -> Member:
-    """Sign up: the user account and its member profile are created together or not at all."""
+    """Sign up: the user account and its member profile are created together or not at all.
+
+    ``confirmed=False`` (a visitor signing up themselves): the account waits, inactive, for its mailed link, and
+    ``member.created`` is published when it is confirmed (``member_confirm``), not for a sign-up nobody finished.
+
+    ``metrics_consent``: the person ticked the (optional, unticked) box consenting to the processing of their
+    health metrics; recorded with the privacy notice's version and the time. Without it no metric is recorded
+    until they give it on their metrics page."""
     profile = _clean_profile(date_of_birth=date_of_birth, gender=gender, phone=phone)
     with transaction.atomic():
         # An AccountError (email taken or invalid, a name missing) is a ClubError of its own: it goes up as it is.
-        user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
+        user = user_create(
+            email=email, password=password, first_name=first_name, last_name=last_name, confirmed=confirmed
+        )
         with constraint_errors({}, MemberError):
             member = Member.objects.create(user=user, **profile)
+        if metrics_consent:
+            MetricsConsent.objects.create(member=member, notice_version=settings.CLUB_PRIVACY_NOTICE_VERSION)
+        if confirmed:
+            publish("member.created", member.pk)
+        return member
+
+
+def member_confirm(*, member: Member) -> Member:
+    """The member followed their sign-up link: the account opens (``user_confirm_email``) and the club hears
+    of its new member."""
+    with transaction.atomic():
+        user_confirm_email(user=member.user)
+        member.user.refresh_from_db(fields=["is_active", "email_confirmed_at"])
         publish("member.created", member.pk)
         return member
 
@@ -76,10 +114,12 @@ def member_sign_up_problems(
     phone: str = "",
 ) -> list[ClubError]:
     """Every reason ``member_create`` would refuse these details, one for each field that is wrong, found without
-    writing anything: sign-up (the page and the API) shows them all at once rather than one per attempt."""
+    writing anything: sign-up (the page and the API) shows them all at once rather than one per attempt. An email
+    that already has an account is not one of them: sign-up answers the same either way
+    (``billing.services.member_sign_up_request``)."""
     checks: list[Callable[[], object]] = [
         lambda: clean_names(first_name=first_name, last_name=last_name),
-        lambda: email_check(email=email),
+        lambda: email_check(email=email, refuse_taken=False),
         lambda: _clean_birth_date(date_of_birth),
         lambda: _clean_gender(gender),
         lambda: _clean_phone(phone),
@@ -134,6 +174,32 @@ def member_card_rotate(*, member: Member) -> Member:
         # A clash with another member's code (one in 2**96) is the unique constraint's: a conflict, nothing saved.
         with constraint_errors({}, MemberError):
             locked.save(update_fields=["card_code"])
+    return locked
+
+
+def member_anonymise(*, member: Member) -> Member:
+    """Erase the person behind a member (GDPR erasure, called by ``clubsite.privacy.services.erasure_approve``):
+    their name becomes the pseudonym "Member 000123", their email a unique address that receives nothing, their
+    phone, date of birth and gender go, their metrics (the sanctioned delete) and goals are deleted, and the
+    account can no longer sign in (inactive, unusable password: every session's hash no longer matches). The
+    member row stays, so the invoices, payments and attendance kept for the club's records still add up."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        metrics_erase(member=locked, erasure=True)
+        FitnessGoal.objects.filter(member=locked).delete()
+        user = locked.user
+        user.email = ERASED_EMAIL.format(id=locked.pk)
+        user.first_name, user.last_name = ERASED_FIRST_NAME, locked.number
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+        locked.phone, locked.date_of_birth, locked.gender = "", ERASED_BIRTH_DATE, Member.Gender.UNDISCLOSED
+        locked.remind_classes = locked.remind_pt_sessions = False
+        locked.card_code = new_card_code()
+        with constraint_errors({}, MemberError):
+            locked.save(
+                update_fields=["phone", "date_of_birth", "gender", "remind_classes", "remind_pt_sessions", "card_code"]
+            )
     return locked
 
 
@@ -207,13 +273,62 @@ def metric_record(
 ) -> HealthMetric:
     """Append a measurement to a member's history; it may be back-dated, never future-dated."""
     with transaction.atomic():
-        # The Member row first (the project's lock order); the trigger updates it right after.
+        # The Member row first (the project's lock order); the trigger updates it right after. Under that lock a
+        # consent cannot be withdrawn (and the metrics deleted) between this check and the insert.
         locked = _lock_member(member)
+        if not metrics_consent_in_force(member=locked):
+            raise MemberError("metrics_consent_missing")
         values = metric_values(
             member=locked, weight=weight, heart_rate=heart_rate, body_fat=body_fat, recorded_at=recorded_at
         )
         with constraint_errors(METRIC_CONSTRAINTS, MemberError):
             return HealthMetric.objects.create(member=locked, **values)
+
+
+def metrics_consent_give(*, member: Member, notice_version: str | None = None) -> MetricsConsent:
+    """The member consents to the processing of their health metrics under the current privacy notice."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        if metrics_consent_in_force(member=locked) is not None:
+            raise MemberError("metrics_consent_already_given")
+        with constraint_errors({"members_metricsconsent_one_current": "metrics_consent_already_given"}, MemberError):
+            consent = MetricsConsent.objects.create(
+                member=locked, notice_version=notice_version or settings.CLUB_PRIVACY_NOTICE_VERSION
+            )
+    return consent
+
+
+def metrics_consent_withdraw(*, member: Member) -> MetricsConsent:
+    """The member withdraws their consent: from now on no metric is recorded for them (``metric_record`` refuses).
+    The stored ones stay until the member confirms their deletion (``metrics_erase``)."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        consent = MetricsConsent.objects.select_for_update().filter(member=locked, withdrawn_at__isnull=True).first()
+        if consent is None:
+            raise MemberError("metrics_consent_not_given")
+        consent.withdrawn_at = max(timezone.now(), consent.given_at)
+        consent.save(update_fields=["withdrawn_at"])
+    return consent
+
+
+def metrics_erase(*, member: Member, erasure: bool = False) -> int:
+    """Delete every stored health metric of the member (how many): the one sanctioned DELETE of the append-only
+    history. Refused while a consent is in force (withdraw first), unless ``erasure`` (the member's erasure,
+    ``clubsite.privacy``, which withdraws it too). The trigger lets the DELETE through only in this transaction."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        if metrics_consent_in_force(member=locked) is not None:
+            if not erasure:
+                raise MemberError("metrics_erase_consent_in_force")
+            MetricsConsent.objects.filter(member=locked, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('clubsite.metrics_erasure', 'on', true)")
+        try:
+            deleted, _ = HealthMetric.objects.filter(member=locked).delete()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('clubsite.metrics_erasure', 'off', true)")
+    return deleted
 
 
 def metric_values(

@@ -29,7 +29,7 @@ from .payments import payment_record, payment_refund
 from .plans import membership_plan_create, membership_plan_update
 from .runs import billing_run, billing_run_check
 from .settlement import CANCELLED_CREDIT, Settlement, on_attendance_marked, on_places_cancelled, settle_cancelled
-from .signup import SignedUp, member_sign_up
+from .signup import SignedUp, member_sign_up, member_sign_up_confirm, member_sign_up_request, sign_ups_forget
 
 __all__ = [
     "CANCELLED_CREDIT",
@@ -37,6 +37,9 @@ __all__ = [
     "Joined",
     "Settlement",
     "SignedUp",
+    "member_sign_up_confirm",
+    "member_sign_up_request",
+    "sign_ups_forget",
     "billing_run",
     "class_pack_create",
     "class_pack_update",

@@ -49,6 +49,16 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         help_text="Your first invoice is the joining fee and the rest of this month; you can also choose later.",
     )
 
+    # GDPR: consent to processing health metrics is optional and unticked (freely given); the privacy page says
+    # what is kept and why. It is recorded with the notice's version and the time (members.services).
+    metrics_consent = forms.BooleanField(
+        label="I consent to the club processing the health metrics I record (weight, heart rate, body fat)",
+        required=False,
+        initial=False,
+        help_text="Optional: you can give or withdraw this consent later on your health metrics page. "
+        "See the privacy notice for what is kept and why.",
+    )
+
     def clean(self):
         cleaned = super().clean()
         self.show_sign_up_problems(cleaned)
@@ -89,6 +99,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
             "gender": data["gender"],
             "phone": data["phone"],
             "plan": data["plan"],
+            "metrics_consent": bool(data.get("metrics_consent")),
         }
 
 

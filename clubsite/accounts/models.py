@@ -53,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person proved the address is theirs (the sign-up link); empty while a sign-up waits for "
+        "it. Accounts staff create are confirmed when made.",
+    )
 
     objects = UserManager()
 
@@ -74,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A sign-up whose link has not been followed yet: it cannot sign in until then."""
+        return self.email_confirmed_at is None and not self.is_active
 
     def clean(self) -> None:
         super().clean()

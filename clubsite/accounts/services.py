@@ -9,12 +9,15 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clubsite.core.db import constraint_errors
 
 from .errors import NAME_MAX_LENGTH, AccountError
 from .models import AccessToken, User, normalize_email
+from .twofactor.selectors import ENROLLED_ATTRIBUTE
 
 USER_CONSTRAINTS = {"accounts_user_email_ci_unique": "email_taken"}
 TOKEN_CONSTRAINTS = {"accounts_accesstoken_expires_after_created": "token_expiry_past"}
@@ -30,27 +33,44 @@ def clean_names(*, first_name: str | None, last_name: str | None) -> tuple[str, 
     return first, last
 
 
-def email_check(*, email: str) -> str:
+def email_check(*, email: str, refuse_taken: bool = True) -> str:
     """The email as an account keeps it, or AccountError: not an email address (``email_invalid``), or one an
-    account already has in any case (``email_taken``). Writes nothing: sign-up asks before creating, to show
-    every refusal at once; ``user_create`` still leaves the last word to the unique index."""
+    account already has in any case (``email_taken``, unless ``refuse_taken=False``: a visitor's sign-up must not
+    tell who has an account). Writes nothing: sign-up asks before creating, to show every refusal at once;
+    ``user_create`` still leaves the last word to the unique index."""
     user = User(email=normalize_email(email))
     try:
         user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name != "email"])
     except ValidationError as error:
         raise AccountError("email_invalid") from error
-    if User.objects.filter(email__iexact=user.email).exists():
+    if refuse_taken and User.objects.filter(email__iexact=user.email).exists():
         raise AccountError("email_taken")
     return user.email
 
 
-def user_create(*, email: str, password: str | None, first_name: str, last_name: str, is_staff: bool = False) -> User:
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    is_staff: bool = False,
+    confirmed: bool = True,
+) -> User:
     """Create a user; the email is unique regardless of case, also when two sign-ups race.
 
-    ``password=None`` creates an account that cannot sign in with a password (yet).
+    ``password=None`` creates an account that cannot sign in with a password (yet). ``confirmed=False`` (a
+    sign-up) creates it inactive until the person follows the link mailed to the address (``user_confirm_email``).
     """
     first, last = clean_names(first_name=first_name, last_name=last_name)
-    user = User(email=normalize_email(email), first_name=first, last_name=last, is_staff=is_staff)
+    user = User(
+        email=normalize_email(email),
+        first_name=first,
+        last_name=last,
+        is_staff=is_staff,
+        is_active=confirmed,
+        email_confirmed_at=timezone.now() if confirmed else None,
+    )
     try:
         # validate_constraints=False: the unique-email check is left to the database, which is
         # the only place it holds under concurrency; the IntegrityError becomes email_taken below.
@@ -61,6 +81,19 @@ def user_create(*, email: str, password: str | None, first_name: str, last_name:
     with transaction.atomic(), constraint_errors(USER_CONSTRAINTS, AccountError):
         user.save()
     return user
+
+
+def user_confirm_email(*, user: User) -> User:
+    """The person followed their sign-up link: the account opens. Under the row's lock, so a link followed twice
+    at once confirms once; an account already confirmed (or closed by staff since) is ``signup_link_invalid``."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.awaits_confirmation:
+            raise AccountError("signup_link_invalid")
+        locked.is_active = True
+        locked.email_confirmed_at = timezone.now()
+        locked.save(update_fields=["is_active", "email_confirmed_at"])
+    return locked
 
 
 # -- personal access tokens ---------------------------------------------------------------------
@@ -115,9 +148,17 @@ def token_user(raw: str) -> User | None:
     prefix, _, secret = rest.partition("_")
     if scheme != TOKEN_SCHEME or not prefix or not secret:
         return None
-    token = AccessToken.objects.select_related("user").filter(prefix=prefix).first()
+    # In the same query: the owner's staff role and whether they have a confirmed authenticator, which the API
+    # asks of every staff token (clubsite.accounts.roles.two_factor_required).
+    token = (
+        AccessToken.objects.select_related("user", "user__admin_staff")
+        .annotate(owner_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)))
+        .filter(prefix=prefix)
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.secret_hash, _secret_hash(secret)):
         return None
+    setattr(token.user, ENROLLED_ATTRIBUTE, token.owner_two_factor)
     if not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()

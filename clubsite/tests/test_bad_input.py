@@ -42,6 +42,7 @@ from clubsite.core.dates import FIRST_CLUB_DAY, LAST_CLUB_DAY, NOT_A_DATE, NOT_A
 from clubsite.middleware import UNREADABLE
 from clubsite.testing.admin import split_datetime
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from members.models import FitnessGoal, HealthMetric, Member
 from members.tests.factories import FitnessGoalFactory, MemberFactory
 from operations.models import (
@@ -275,9 +276,7 @@ def without_nul(data: dict) -> dict:
 
 
 def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 TODAY = timezone.localdate()

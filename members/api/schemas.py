@@ -13,7 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 
-from billing.api.shown import FirstInvoiceOut, FreezeLimitsOut, MembershipFreezeOut, MembershipStateOut
+from billing.api.shown import FreezeLimitsOut, MembershipFreezeOut
 from billing.models import ClassCover
 from billing.services.settlement import SettlementOutcome
 from clubsite.core.dates import ClubDate
@@ -69,12 +69,17 @@ class MemberSignupIn(Schema):
     plan: int | None = Field(
         None, description="The id of a plan on offer (GET /plans) to join at once; leave out to choose later."
     )
+    metrics_consent: bool = Field(
+        False,
+        description="Consent to processing your health metrics (optional; give or withdraw it later through "
+        "/metrics/consent). Recorded with the privacy notice's version and the time.",
+    )
 
 
-class MemberSignedUpOut(MemberProfileOut):
-    membership: MembershipStateOut | None = Field(None, description="When a plan was chosen: the new membership.")
-    invoice: FirstInvoiceOut | None = Field(
-        None, description="When a plan was chosen: the first invoice, issued (joining fee and this month, prorated)."
+class MemberSignUpRequestedOut(Schema):
+    email: str = Field(..., description="Where the link that opens the account was sent.")
+    confirmation: Literal["sent"] = Field(
+        ..., description="Always `sent`: the answer does not tell whether the address already had an account."
     )
 
 

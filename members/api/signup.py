@@ -1,5 +1,5 @@
-"""Signing up as a member over the API: the sign-up page's password rules, then the same sign-up service (and, with
-a plan, the membership and its first invoice)."""
+"""Signing up as a member over the API: the sign-up page's password rules, then the same sign-up service, with the
+same answer whether or not the email already has an account (the account opens from the link mailed to it)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from billing.api.shown import first_invoice_out, membership_state_out
 from billing.models import MembershipPlan
-from billing.services import member_sign_up
+from billing.services import member_sign_up_request
 from clubsite.accounts.models import User
 from clubsite.api.problems import problem
 from clubsite.api.schemas import PROBLEMS
 from members.services import member_sign_up_problems
 
-from .profile import profile_of
-from .schemas import MemberSignedUpOut, MemberSignupIn
+from .schemas import MemberSignupIn, MemberSignUpRequestedOut
 
 #: Sign-up, the one member operation open to people without an account.
 router = Router(tags=["member"], auth=None)
@@ -43,7 +41,7 @@ def _password_problems(payload: MemberSignupIn) -> list[dict[str, Any]]:
 def _check_sign_up(payload: MemberSignupIn) -> HttpResponse | None:
     """Everything wrong with the details at once, as the sign-up page shows it: a 422 naming each field (the
     password's rules and the service's refusals together), or None when the service may go ahead. One refusal
-    alone is raised as the service raises it, with its own status (an email in use is 409 ``email_taken``)."""
+    alone is raised as the service raises it, with its own status."""
     passwords = _password_problems(payload)
     problems = member_sign_up_problems(
         email=payload.email,
@@ -70,30 +68,23 @@ def _check_sign_up(payload: MemberSignupIn) -> HttpResponse | None:
 
 @router.post(
     "",
-    response={201: MemberSignedUpOut, **PROBLEMS},
+    response={202: MemberSignUpRequestedOut, **PROBLEMS},
     operation_id="member_signup",
     url_name="member_signup",
     summary="Sign up as a member",
 )
 def signup(request: HttpRequest, payload: MemberSignupIn) -> Status[dict[str, Any]] | HttpResponse:
-    """Create a member account, as the sign-up page does. The password must pass the site's password rules
-    (422 on ``password``); an email already in use, in any case, is 409 ``email_taken``. With a ``plan`` (from
-    ``GET /plans``) you join it at once: the answer carries the membership and the first invoice, issued; a plan
-    not offered refuses the whole sign-up (``plan_inactive``, ``plan_required``) and no account is made. Then make
-    a personal access token on the profile page, or sign in on the site, to call the member endpoints."""
+    """Ask for a member account, as the sign-up page does: 202, and a mail to ``email`` with the link that opens
+    the account (on the site; then sign in, or make a personal access token on the profile page, to call the
+    member endpoints). The answer is the same when the address already has an account (its owner is told by
+    mail instead), so this endpoint never tells who is a member. The password must pass the site's password
+    rules (422 on ``password``); a ``plan`` (from ``GET /plans``) not offered is refused (``plan_inactive``) and
+    nothing is made; a chosen plan is joined, with its first invoice, when the account is opened."""
     refused = _check_sign_up(payload)
     if refused is not None:
         return refused
     fields = payload.dict(exclude={"plan"})
     # The service reads the plan afresh by its id and refuses an unknown one with its own code.
     plan = MembershipPlan(pk=payload.plan) if payload.plan is not None else None
-    signed_up = member_sign_up(**fields, plan=plan)
-    joined = signed_up.joined
-    return Status(
-        201,
-        {
-            **profile_of(signed_up.member).dict(),
-            "membership": membership_state_out(signed_up.member) if joined is not None else None,
-            "invoice": first_invoice_out(joined.invoice) if joined is not None else None,
-        },
-    )
+    member_sign_up_request(**fields, plan=plan)
+    return Status(202, {"email": payload.email, "confirmation": "sent"})

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from billing.models import Invoice, Membership, MembershipPlan
 from billing.tests.factories import ClassPackFactory, MembershipPlanFactory, club_time
-from clubsite.testing import messages_of
+from clubsite.testing import messages_of, open_account
 from members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +138,12 @@ def test_without_a_plan_in_the_address_decide_later_is_chosen(client, plans):
     assert checked(content) == ["id_plan_later"]
 
 
-def test_signing_up_with_a_plan_lands_on_the_first_invoice(client, plans):
-    response = client.post(SIGN_UP, _sign_up(plan=plans["gold"].pk), follow=True)
+def test_signing_up_with_a_plan_joins_it_when_the_account_opens_and_lands_on_the_first_invoice(client, plans):
+    client.post(SIGN_UP, _sign_up(plan=plans["gold"].pk))
+    # Nothing is billed to an address nobody has proved yet.
+    assert not Membership.objects.exists() and not Invoice.objects.exists()
+
+    response = open_account(client, "nina@example.com")
 
     member = Member.objects.get(user__email="nina@example.com")
     invoice = Invoice.objects.get(member=member)
@@ -155,7 +159,8 @@ def test_signing_up_with_a_plan_lands_on_the_first_invoice(client, plans):
 
 
 def test_deciding_later_signs_up_without_a_membership(client, plans):
-    response = client.post(SIGN_UP, _sign_up(plan=""), follow=True)
+    client.post(SIGN_UP, _sign_up(plan=""))
+    response = open_account(client, "nina@example.com")
 
     assert response.redirect_chain[-1][0] == reverse("members:dashboard")
     assert messages_of(response) == ["Welcome to the club, Nina! Your account is ready."]
@@ -171,6 +176,16 @@ def test_a_plan_not_on_offer_is_refused_under_the_plan_and_no_account_is_made(cl
     assert response.context["form"].errors["plan"]
     assert 'id="plan-error"' in response.content.decode()
     assert not Member.objects.exists()
+
+
+def test_a_plan_withdrawn_before_the_account_opens_is_not_joined(client, plans):
+    client.post(SIGN_UP, _sign_up(plan=plans["gold"].pk))
+    MembershipPlan.objects.filter(pk=plans["gold"].pk).update(is_active=False)
+
+    response = open_account(client, "nina@example.com")
+
+    assert response.redirect_chain[-1][0] == reverse("members:dashboard")
+    assert not Membership.objects.exists()
 
 
 def test_a_refused_sign_up_keeps_the_chosen_plan(client, plans):

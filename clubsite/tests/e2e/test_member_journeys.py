@@ -21,7 +21,7 @@ from trainers.models import TrainerAvailability
 from trainers.tests.factories import TrainerFactory
 
 from .conftest import PHONE
-from .journeys import club_day, expect_message, local_input, nav, sign_in
+from .journeys import club_day, expect_message, local_input, nav, open_account, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,10 @@ def test_a_visitor_signs_up_logs_two_metrics_sees_the_chart_and_books_then_cance
     page.locator("#id_password1").fill("a long and unusual phrase")
     page.locator("#id_password2").fill("a long and unusual phrase")
     page.get_by_label("Date of birth").fill("1990-04-12")
+    # The optional consent to processing health metrics (unticked unless she ticks it): she logs metrics below.
+    page.get_by_label(re.compile("I consent to the club processing the health metrics")).check()
     page.get_by_role("button", name="Sign up").click()
+    open_account(page, "Nora.Quist@Example.test")
 
     expect_message(page, "Welcome to the club, Nora!")
     expect(page.get_by_role("heading", name="Hello, Nora")).to_be_visible()

@@ -20,7 +20,7 @@ from members.tests.factories import MemberFactory
 from operations.models import ClassRegistration
 from operations.tests.factories import GroupClassFactory, RoomFactory, local_time
 
-from .journeys import expect_message, nav, sign_in
+from .journeys import expect_message, nav, open_account, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +59,7 @@ def test_a_visitor_picks_a_plan_signs_up_and_sees_the_first_invoice(page, consol
     page.locator("#id_password2").fill("a long and unusual phrase")
     page.get_by_label("Date of birth").fill("1990-04-12")
     page.get_by_role("button", name="Sign up").click()
+    open_account(page, "nora@example.test")
 
     expect_message(page, re.compile(r"Welcome to the club, Nora! Here is your first invoice: the joining fee and"))
     expect(page.get_by_role("cell", name="Joining fee — Gold")).to_be_visible()
