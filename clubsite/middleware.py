@@ -1,4 +1,5 @@
-"""Requests no person could have typed are refused at the door, before any view or query sees them."""
+"""What every request and response gets at the door: requests no person could have typed are refused before any
+view or query sees them, and personal pages are never kept by a cache."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 
 from clubsite.api.problems import problem
 
@@ -56,3 +58,32 @@ class RefuseNulBytes:
             return problem(status=400, code="invalid_character", detail=UNREADABLE)
         response = TemplateResponse(request, "400.html", {"reason": UNREADABLE}, status=400)
         return response.render()
+
+
+#: Pages personal to whoever holds the address, with or without a session: the portals, a calendar feed (its
+#: token is the key), a mail's preferences link, and the API (a token's answers are the token holder's).
+PERSONAL_PREFIXES = ("/member/", "/trainer/", "/calendar/", "/mail/", "/api/", "/accounts/", "/admin/")
+
+
+class PrivatePagesNotCached:
+    """``Cache-Control: no-store, private`` on every answer to a signed-in person and on every personal address:
+    a shared proxy must not keep a member's dashboard or health metrics for the next person, nor a browser keep
+    them on disk for whoever uses the device next (the back button after signing out shows nothing).
+
+    One rule here rather than a decorator per view, so a new page cannot forget it; public pages seen signed out
+    (the home page, the plans) stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 503:
+            # The database is down (clubsite.health): the page already says no-cache, and asking who is signed
+            # in would ask the database again.
+            return response
+        user = getattr(request, "user", None)
+        if request.path_info.startswith(PERSONAL_PREFIXES) or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

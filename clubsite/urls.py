@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from clubsite import views
+from clubsite import health, views
 from clubsite.api import views as api_views
 from clubsite.api.main import api
 
@@ -16,8 +16,11 @@ admin.site.index_title = "Today at the club"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("health/", health.health, name="health"),
     path("plans/", views.PlansView.as_view(), name="plans"),
     path("accounts/", include("clubsite.accounts.urls")),
+    # The privacy notice, and a member's export and erasure request (/member/privacy/...).
+    path("", include("clubsite.privacy.urls")),
     path("member/", include("members.portal.urls")),
     path("trainer/", include("trainers.portal.urls")),
     path("mail/", include("clubsite.notifications.urls")),
@@ -33,3 +36,5 @@ urlpatterns = [
 
 # A 403 under /admin/ stays in the back office's layout; elsewhere it is the site's (templates/403.html).
 handler403 = "clubsite.backoffice.denied.permission_denied"
+# An error because the database is down is a 503 with Retry-After (clubsite.health), any other the 500 page.
+handler500 = "clubsite.health.server_error"

@@ -19,6 +19,10 @@ CONTENT_TYPE = "application/problem+json"
 STATUS_OF_KIND = {CONFLICT: 409, NOT_FOUND: 404, FORBIDDEN: 403}
 
 
+#: What a caller reads when the API fails for a reason of ours (a bug), whichever layer caught it.
+SERVER_ERROR = "Something went wrong on our side; nothing was saved."
+
+
 def problem(
     *,
     status: int,

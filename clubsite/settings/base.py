@@ -1,6 +1,5 @@
 """Settings shared by every environment; configuration comes from the environment."""
 
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,11 +30,16 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Two-factor sign-in (clubsite.accounts.twofactor): TOTP devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Swagger UI's templates and its JavaScript and CSS, served from the package (no CDN).
     "ninja",
     # The job queue: PostgreSQL is its broker (see clubsite/jobs).
     "procrastinate.contrib.django",
     "clubsite.accounts",
+    "clubsite.accounts.twofactor",
     "members",
     "trainers",
     "operations",
@@ -46,7 +50,10 @@ INSTALLED_APPS = [
     "clubsite.notifications",
     "clubsite.calendars",
     "clubsite.webhooks",
+    "clubsite.privacy",
     "clubsite.demo",
+    # The audit trail the database keeps (triggers), and the context each write sends it.
+    "clubsite.audit",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on personal pages and on everything a signed-in person is shown.
+    "clubsite.middleware.PrivatePagesNotCached",
+    # request.user.is_verified(): whether this session confirmed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Who writes and through which door, sent with each write to the audit trail's triggers (reads request.user).
+    "clubsite.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -222,6 +235,14 @@ CLUB_WEBHOOK_RETRY_BASE_SECONDS = env.int("CLUB_WEBHOOK_RETRY_BASE_SECONDS", def
 # getting through) stays far below it. A busy club may raise it; counting failures over time would be finer.
 CLUB_WEBHOOK_DISABLE_AFTER = env.int("CLUB_WEBHOOK_DISABLE_AFTER", default=50)
 
+# GDPR (clubsite.privacy): the privacy notice's version, recorded with each consent to processing health metrics
+# (change it when the notice changes what is kept or why); members with no sign-in and no visit for this many
+# years are flagged to staff (the members list's filter, the manager's dashboard).
+CLUB_PRIVACY_NOTICE_VERSION = env("CLUB_PRIVACY_NOTICE_VERSION", default="2026-12")
+CLUB_INACTIVE_ACCOUNT_YEARS = env.int("CLUB_INACTIVE_ACCOUNT_YEARS", default=3)
+# How long invoices and payments of an erased member are kept under a pseudonym (the privacy page says so).
+CLUB_BILLING_RETENTION_YEARS = env.int("CLUB_BILLING_RETENTION_YEARS", default=6)
+
 # The JSON API: how fast one person (or one address, signed out) may call it, and the largest body it reads.
 CLUB_API_RATE = env("CLUB_API_RATE", default="600/min")
 CLUB_API_ANON_RATE = env("CLUB_API_ANON_RATE", default="60/min")
@@ -229,6 +250,15 @@ CLUB_API_MAX_BODY_BYTES = 1_000_000
 # Lists are paged: 20 items unless asked for more, never more than 100 at once.
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# A visitor's sign-up opens from its mailed link (valid PASSWORD_RESET_TIMEOUT, 3 days); one never opened is
+# deleted after this many days (billing.forget_unconfirmed_sign_ups).
+CLUB_UNCONFIRMED_SIGN_UP_DAYS = env.int("CLUB_UNCONFIRMED_SIGN_UP_DAYS", default=7)
+
+# While the database is down pages answer 503 with this Retry-After (clubsite.health); /health/ calls the job
+# queue "behind" when its oldest runnable job waited longer than this.
+CLUB_RETRY_AFTER_SECONDS = env.int("CLUB_RETRY_AFTER_SECONDS", default=30)
+CLUB_HEALTH_QUEUE_LAG_WARNING_SECONDS = env.int("CLUB_HEALTH_QUEUE_LAG_WARNING_SECONDS", default=120)
 
 # Sign-in throttling (clubsite.accounts.throttling): AXES_FAILURE_LIMIT wrong passwords from one address
 # (any accounts) or for one account (any addresses) pause sign-in there for a short cool-off that doubles
@@ -267,6 +297,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Two-factor sign-in (clubsite.accounts.twofactor). After CLUB_TWO_FACTOR_FAILURE_LIMIT wrong codes in a row,
+# codes for that account are refused for CLUB_TWO_FACTOR_COOLOFF_SECONDS, doubled for each further lockout
+# without a right code between, up to the cap; the counts live in the database (every worker sees them). The
+# code step must follow the password within CLUB_TWO_FACTOR_PENDING_SECONDS.
+CLUB_TWO_FACTOR_FAILURE_LIMIT = env.int("CLUB_TWO_FACTOR_FAILURE_LIMIT", default=5)
+CLUB_TWO_FACTOR_COOLOFF_SECONDS = env.int("CLUB_TWO_FACTOR_COOLOFF_SECONDS", default=300)
+CLUB_TWO_FACTOR_COOLOFF_CAP_SECONDS = env.int("CLUB_TWO_FACTOR_COOLOFF_CAP_SECONDS", default=86400)
+CLUB_TWO_FACTOR_PENDING_SECONDS = env.int("CLUB_TWO_FACTOR_PENDING_SECONDS", default=600)
+CLUB_TWO_FACTOR_RECOVERY_CODES = 10
+# The name authenticator apps list the account under.
+OTP_TOTP_ISSUER = CLUB_NAME
+# django-otp's own per-device back-off (1 s, 2 s, 4 s...) is off: the club's counter above is the one rule,
+# shared by the app's codes and the recovery codes.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# A device's key is not shown in the admin (a superuser resets a lost phone by deleting the device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

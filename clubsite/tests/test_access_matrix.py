@@ -42,9 +42,12 @@ from billing.tests.factories import (
 )
 from clubsite.accounts.services import token_create
 from clubsite.accounts.tests.factories import UserFactory
+from clubsite.audit.models import AuditEvent
 from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
+from clubsite.privacy.models import ErasureRequest
 from clubsite.testing.jobs import failed_job
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from clubsite.webhooks.tests.factories import WebhookDeliveryFactory
 from members.tests.factories import FitnessGoalFactory, HealthMetricFactory, MemberFactory
 from operations.models import AdminStaff, ClassRegistration
@@ -186,14 +189,22 @@ LANDING = {
 # The table: one entry per URL pattern (its name, or its route when it has none)
 # ---------------------------------------------------------------------------------------------
 
+#: The personas who must use two-factor sign-in (clubsite.accounts.roles.two_factor_required).
+TWO_FACTOR = {"manager", "billing", "superuser"}
+
 SITE_ACCESS: dict[str, Access] = {
     "home": public(),
+    # For load balancers: the database and the job queue, to anyone.
+    "health": public(),
     "plans": public(),
     # Accounts
     "accounts:login": anonymous_page(signed_in=to("accounts:landing")),
     "accounts:logout": public(get=GET_ONLY, post=to("home")),
     "accounts:landing": Access(get=LANDING, post=LANDING),
     "accounts:signup": anonymous_page(signed_in=to("accounts:landing")),
+    # Where every sign-up lands; and a made-up link to open an account: the page says the link no longer works.
+    "accounts:signup-sent": public(),
+    "accounts:signup-confirm": public(get=NOT_FOUND, post=NOT_FOUND),
     "accounts:password-change": signed_in_page(),
     "accounts:password-reset": public(post=OK),
     "accounts:password-reset-done": public(),
@@ -205,6 +216,25 @@ SITE_ACCESS: dict[str, Access] = {
     "accounts:token-revoke": Access(
         get=cells(NOT_FOUND, anonymous=SIGN_IN, member_a=OK),
         post=cells(NOT_FOUND, anonymous=SIGN_IN, member_a=to("accounts:tokens")),
+    ),
+    # Two-factor sign-in. The code step waits for a password step: without one, a visitor is sent to sign in and a
+    # signed-in person on. Whoever must use it (manager, billing, superuser) has it on and a verified session.
+    "accounts:two-factor-code": Access(
+        get=cells(to("accounts:landing"), anonymous=to("accounts:login")),
+        post=cells(to("accounts:landing"), anonymous=to("accounts:login")),
+    ),
+    "accounts:two-factor": signed_in_page(post=GET_ONLY),
+    "accounts:two-factor-enrol": Access(
+        get=cells(OK, anonymous=SIGN_IN, **each(TWO_FACTOR, to("accounts:two-factor"))),
+        post=cells(OK, anonymous=SIGN_IN, **each(TWO_FACTOR, to("accounts:two-factor"))),  # the code is missing
+    ),
+    "accounts:two-factor-recovery-codes": Access(
+        get=cells(GET_ONLY, anonymous=SIGN_IN),
+        post=cells(to("accounts:two-factor"), anonymous=SIGN_IN, **each(TWO_FACTOR, OK)),  # new codes, shown
+    ),
+    "accounts:two-factor-disable": Access(
+        get=cells(to("accounts:two-factor"), anonymous=SIGN_IN, **each(TWO_FACTOR, OK)),
+        post=cells(to("accounts:two-factor"), anonymous=SIGN_IN, **each(TWO_FACTOR, OK)),  # the code is missing
     ),
     # The API's own pages: its schema and Swagger UI are public (an operation still asks for credentials).
     # django-ninja's schema view answers any method with the schema; it changes nothing.
@@ -225,6 +255,20 @@ SITE_ACCESS: dict[str, Access] = {
     "members:goal-deactivate": member_page(post=to("members:goals"), member_b=NOT_FOUND),
     "members:metrics": member_page(),
     "members:metric-create": member_page(post=OK),
+    # Consent to health metrics (member A and B consented: giving again is refused on the page), withdrawing it
+    # (then the page asks about the stored measurements), deleting them (refused while consent is in force).
+    "members:metrics-consent": member_page(post=OK),
+    # (member A has a measurement: asked about it next; member B has none.)
+    "members:metrics-consent-withdraw": member_posts(
+        member_a=to("members:metrics-erase"), member_b=to("members:metrics")
+    ),
+    "members:metrics-erase": member_page(post=OK),
+    # Privacy: the public notice; a member's data page, its zip, and asking to be erased (or calling it off).
+    "privacy:notice": public(),
+    "privacy:mine": member_page(),
+    "privacy:export": member_page(),
+    "privacy:erasure-request": member_page(post=to("privacy:mine")),
+    "privacy:erasure-cancel": member_page(post=OK),
     "members:timetable": member_page(),
     "members:timetable-week": member_page(),
     "members:class-detail": member_page(),
@@ -382,6 +426,10 @@ ADMIN_RIGHTS: dict[str, Rights] = {
     # Written at the desk (check-ins, the member page's notes); the admin only lists them.
     "frontdesk.visit": Rights(FRONT_DESK, NOBODY, NOBODY, NOBODY),
     "frontdesk.staffnote": Rights(FRONT_DESK, NOBODY, NOBODY, NOBODY),
+    # The audit trail: managers read it; the database refuses any change.
+    "audit.auditevent": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
+    # Erasure requests: managers approve them (an action); nobody adds, edits or deletes one.
+    "privacy.erasurerequest": Rights(MANAGER, NOBODY, NOBODY, NOBODY),
 }
 
 # What an empty POST to a change page does for who may change: the form comes back with what is
@@ -559,7 +607,7 @@ def _sessions(people: dict) -> dict[str, str | None]:
     for persona, user in people.items():
         client = Client()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
         sessions[persona] = cookie.value if cookie else None
     return sessions
@@ -640,6 +688,9 @@ def _objects(people: dict) -> dict:
         "access_failure": AccessFailureLog.objects.create(
             username="ann@clubsite.test", ip_address="127.0.0.1", attempt_time=timezone.now()
         ),
+        "audit_event": AuditEvent.objects.filter(table_name="billing_invoice").latest("id"),
+        # A third member's pending request: members A and B have none (they may ask; calling off is refused).
+        "erasure_request": ErasureRequest.objects.create(member=MemberFactory()),
     }
 
 
@@ -690,6 +741,7 @@ ADMIN_OBJECT_OF = {
     "axes.accessfailurelog": "access_failure",
     "accounts.user": "member_a.user",
     "accounts.accesstoken": "token",
+    "privacy.erasurerequest": "erasure_request",
     "members.member": "member_a",
     "members.fitnessgoal": "goal",
     "members.healthmetric": "metric",
@@ -720,6 +772,7 @@ ADMIN_OBJECT_OF = {
     "jobs.failedjob": "failed_job",
     "frontdesk.visit": "visit",
     "frontdesk.staffnote": "staff_note",
+    "audit.auditevent": "audit_event",
 }
 ADMIN_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/")
 
@@ -766,7 +819,8 @@ def _same_route(resolved: str, route: str) -> bool:
     return resolved.replace("^", "") == route.replace("^", "")
 
 
-def _request(session_key: str | None, method: str, path: str) -> str:
+def _request(session_key: str | None, method: str, path: str) -> tuple[str, str]:
+    """The outcome of one cell, and the answer's Cache-Control header."""
     # A new browser with the persona's session each time, and a savepoint per cell: a POST that books,
     # cancels, deletes or signs out leaves the world (and the session) as it was.
     client = Client()
@@ -775,7 +829,12 @@ def _request(session_key: str | None, method: str, path: str) -> str:
     with transaction.atomic():
         response = client.get(path) if method == "GET" else client.post(path)
         transaction.set_rollback(True)
-    return outcome_of(response)
+    return outcome_of(response), response.get("Cache-Control", "")
+
+
+def _kept_by_a_cache(cache_control: str) -> bool:
+    directives = {directive.strip() for directive in cache_control.split(",")}
+    return not {"no-store", "private"} <= directives
 
 
 def _table(rows: list[tuple[str, str, str, str]]) -> str:
@@ -789,11 +848,15 @@ def test_access(world, pattern):
     access = ACCESS[pattern.key]
     path = fill(pattern.route, url_values(pattern, world))
     assert _same_route(resolve(path).route, pattern.route), f"{path} does not reach {pattern.route}"
-    wrong = []
+    wrong, cached = [], []
     for persona in PERSONAS:
         for method, expected in (("GET", access.get[persona]), ("POST", access.post[persona])):
-            actual = _request(world["sessions"][persona], method, path)
+            actual, cache_control = _request(world["sessions"][persona], method, path)
             if actual != expected:
                 wrong.append((persona, method, expected, actual))
+            # Whatever a signed-in person is shown is theirs: no shared cache (nor the browser's disk) keeps it.
+            if world["sessions"][persona] is not None and _kept_by_a_cache(cache_control):
+                cached.append((persona, method, cache_control))
 
     assert wrong == [], f"{path}\n{_table(wrong)}"
+    assert cached == [], f"{path}: a personal answer a cache may keep: {cached}"
