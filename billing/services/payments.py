@@ -42,8 +42,9 @@ def payment_record(
     if invoice.status != Invoice.Status.ISSUED:
         raise BillingError("payment_invoice_not_issued")
     # Compared as instants (a day of year 1 in the club's zone may not exist in every offset); an issued invoice
-    # always has its issue time (CHECK billing_invoice_issued_has_number).
-    if invoice.issued_at is not None and received_at < invoice.issued_at:
+    # always has its issue time (CHECK billing_invoice_issued_has_number). To the minute, as the forms show and
+    # take times: a payment typed (or defaulted) in the minute the invoice was issued is not "before" it.
+    if invoice.issued_at is not None and received_at < invoice.issued_at.replace(second=0, microsecond=0):
         issued_on = dateformat.format(club_time(invoice.issued_at), "j M Y H:i")
         raise BillingError("payment_before_issue", issued_on=issued_on)
     # Read after the lock, in a statement of its own: a sum computed in the locking statement

@@ -19,6 +19,7 @@ from billing.tests.factories import InvoiceFactory, InvoiceLineFactory
 from clubsite.testing.admin import split_datetime
 from clubsite.testing.api import ApiClient
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,8 @@ def record(invoice: Invoice, received_at: datetime.datetime) -> Payment:
 
 @pytest.mark.parametrize(
     "before",
-    [YEAR_ONE, datetime.timedelta(days=400), datetime.timedelta(seconds=1)],
-    ids=["year 1", "a year before", "a second before"],
+    [YEAR_ONE, datetime.timedelta(days=400), datetime.timedelta(minutes=1)],
+    ids=["year 1", "a year before", "a minute before"],
 )
 def test_a_payment_before_its_invoice_was_issued_is_refused(before):
     invoice = issued()
@@ -50,6 +51,14 @@ def test_a_payment_before_its_invoice_was_issued_is_refused(before):
     assert (refused.value.code, refused.value.field) == ("payment_before_issue", "received_at")
     assert "before its invoice was issued" in refused.value.message
     assert not Payment.objects.exists()
+
+
+def test_a_payment_typed_in_the_minute_of_issue_is_taken():
+    # The admin's form takes (and defaults to) a time to the second; the page shows the issue time to the minute.
+    invoice = issued()
+    start_of_minute = invoice.issued_at.replace(second=0, microsecond=0)
+
+    assert record(invoice, start_of_minute).received_at == start_of_minute
 
 
 def test_a_payment_at_the_moment_of_issue_or_after_is_taken():
@@ -85,7 +94,7 @@ def test_the_admin_shows_the_refusal_under_received_at(received):
     invoice = issued(hours_ago=1)
     received = received or split_datetime(invoice.issued_at - datetime.timedelta(days=1), "received_at")
     client = Client()
-    client.force_login(staff_user("billing"))
+    sign_in(client, staff_user("billing"))
 
     response = client.post(
         reverse("admin:billing_payment_add"),

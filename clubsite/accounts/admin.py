@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -204,3 +206,14 @@ class AccessTokenAdmin(ServiceAdminMixin, admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         run_service_action(self, request, queryset, lambda token: token_revoke(token=token), "Tokens revoked")
+
+
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """django-axes' list of throttled sign-ins: each row shows its own expiry (``AXES_USE_ATTEMPT_EXPIRATION``),
+    read with the row rather than one query per row."""
+
+    list_select_related = ["expiration"]
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
