@@ -19,7 +19,8 @@ from operations.tests.factories import ClassRegistrationFactory, GroupClassFacto
 from trainers.tests.factories import TrainerFactory
 
 
-def _class(name="Spin", *, days=1, hour=10, **extra):
+def _class(name="Spin", *, days=2, hour=10, **extra):
+    # Two days ahead: outside the 12-hour cancellation cut-off whatever the hour the suite runs.
     return GroupClassFactory(name=name, booking__start_time=local_time(days=days, hour=hour), **extra)
 
 

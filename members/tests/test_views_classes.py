@@ -27,7 +27,8 @@ from operations.tests.factories import (
 from trainers.tests.factories import TrainerFactory
 
 
-def _class(name="Spin", *, days=1, hour=10, **extra):
+def _class(name="Spin", *, days=2, hour=10, **extra):
+    # Two days ahead: outside the 12-hour cancellation cut-off whatever the hour the suite runs.
     return GroupClassFactory(name=name, booking__start_time=local_time(days=days, hour=hour), **extra)
 
 
@@ -211,7 +212,7 @@ def test_a_cancelled_class_is_refused(member_client, member):
 def test_a_class_overlapping_another_class_of_the_member_is_refused(member_client, member):
     mine = _class("Spin", hour=10)
     ClassRegistrationFactory(member=member, group_class=mine)
-    overlapping = GroupClassFactory(name="Yoga", booking__start_time=local_time(days=1, hour=10, minute=30))
+    overlapping = GroupClassFactory(name="Yoga", booking__start_time=local_time(days=2, hour=10, minute=30))
 
     response = member_client.post(reverse("members:class-register", args=[overlapping.pk]))
 
@@ -223,7 +224,7 @@ def test_a_class_overlapping_another_class_of_the_member_is_refused(member_clien
 
 @pytest.mark.django_db
 def test_a_class_overlapping_a_pt_session_of_the_member_is_refused(member_client, member):
-    PersonalTrainingSessionFactory(member=member, booking__start_time=local_time(days=1, hour=10))
+    PersonalTrainingSessionFactory(member=member, booking__start_time=local_time(days=2, hour=10))
     overlapping = _class("Yoga", hour=10)
 
     response = member_client.post(reverse("members:class-register", args=[overlapping.pk]))

@@ -124,10 +124,13 @@ def test_the_promoted_member_gets_a_link_to_cancel():
 class TestPersonalTraining:
     @pytest.fixture
     def window(self):
-        return TrainerAvailabilityFactory()
+        # The day after tomorrow: a session tomorrow morning is inside the 12-hour cut-off when the suite runs
+        # late in the evening, and could not be moved.
+        start = local_time(days=2, hour=8)
+        return TrainerAvailabilityFactory(start_time=start, end_time=start + datetime.timedelta(hours=10))
 
     def book(self, member, window, hour=10):
-        start = local_time(days=1, hour=hour)
+        start = local_time(days=2, hour=hour)
         return services.pt_session_book(
             member=member, trainer=window.trainer, start_time=start, end_time=start + datetime.timedelta(hours=1)
         )
@@ -149,7 +152,7 @@ class TestPersonalTraining:
         mail.outbox.clear()
 
         for hour in (12, 14):
-            start = local_time(days=1, hour=hour)
+            start = local_time(days=2, hour=hour)
             services.pt_session_reschedule(
                 session=session, start_time=start, end_time=start + datetime.timedelta(hours=1), room=None
             )
@@ -163,7 +166,7 @@ class TestPersonalTraining:
 
     def test_a_move_is_told_with_the_new_time(self, member, window):
         session = self.book(member, window)
-        start = local_time(days=1, hour=15)
+        start = local_time(days=2, hour=15)
         services.pt_session_reschedule(
             session=session, start_time=start, end_time=start + datetime.timedelta(hours=1), room=None
         )
