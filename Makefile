@@ -43,8 +43,9 @@ worker: install
 # Two processes (pytest-xdist, each with its own test database): the suite takes about half as long on two cores.
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= 2
+# --dist loadgroup keeps a module marked xdist_group on one worker (the accessibility crawl runs once, not per worker).
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The suite on the days that catch date bugs (see conftest.py): month ends, a leap day, New Year's Eve late,
 # both DST changes, and the first of a summer month whose first half hour is still the last month in UTC.
@@ -57,13 +58,16 @@ test-dates: install
 		CLUBSITE_TEST_NOW="$$when" $(BIN)/python -m pytest -q -m "not e2e" --ignore=clubsite/tests/e2e $(PYTEST_ARGS) || exit 1; \
 	done
 
-# Style, the layers (import contracts), types, Django's own checks, and no model change without its migration.
+# Style, the layers (import contracts), types, Django's own checks, no model change without its migration, and no
+# installed package with a known vulnerability (pip-audit asks PyPI; a package it cannot look up is listed, not
+# failed, so a machine without PyPI's JSON API still checks the rest).
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pip-audit --progress-spinner off
 
 db-stop: install
 	$(BIN)/python -m clubsite.embedded_db stop

@@ -47,8 +47,10 @@ from clubsite.accounts.tests.factories import UserFactory
 from clubsite.core.events import muted
 from clubsite.frontdesk.models import Visit
 from clubsite.frontdesk.tests.factories import StaffNoteFactory, VisitFactory
+from clubsite.privacy.tests.factories import ErasureRequestFactory
 from clubsite.testing.jobs import failed_job
 from clubsite.testing.roles import staff_user
+from clubsite.testing.twofactor import sign_in
 from clubsite.tests.test_access_matrix import ACCESS, MEMBERS, OK, STAFF, TRAINERS
 from clubsite.webhooks.tests.factories import WebhookDeliveryFactory
 from members.models import FitnessGoal
@@ -69,7 +71,9 @@ from trainers.tests.factories import TrainerAvailabilityFactory, TrainerFactory
 
 from .conftest import DESKTOP, PHONE, TIMEOUT_MS, Console
 
-pytestmark = [pytest.mark.e2e]
+# One worker runs the whole module (make test passes --dist loadgroup): the crawl is a module fixture, and split
+# over two workers each would crawl every page again.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("accessibility")]
 
 WIDTHS = {"1280": DESKTOP, "390": PHONE}
 BLOCKING = ("serious", "critical")
@@ -85,7 +89,7 @@ CRAWLED = tuple(role for role in os.environ.get("CLUBSITE_A11Y_ROLES", ",".join(
 STAFF_ROLES = {"manager", "front_desk", "maintenance", "billing", "superuser"}
 
 # Links the crawl does not follow: they sign out, download a file, or are the API (its docs page excepted).
-NOT_A_PAGE = re.compile(r"(\.(pdf|ics|json|js|csv|txt|xml|png|svg)$)|(/pdf/?$)")
+NOT_A_PAGE = re.compile(r"(\.(pdf|ics|json|js|csv|txt|xml|png|svg|zip)$)|(/pdf/?$)|(/privacy/export/?$)")
 # URL names of downloads (an invoice as PDF): not pages either.
 DOWNLOAD_NAME = re.compile(r"(^|[-_:])(pdf|ics|csv)$")
 SKIPPED_PREFIXES = ("/static/", "/media/", "/calendar/feed", "/admin/r/", "/admin/jsi18n/", "/admin/autocomplete/")
@@ -100,6 +104,8 @@ NOT_HTML = {
     "calendars:member-session": "an .ics file",
     "calendars:trainer-class": "an .ics file",
     "calendars:trainer-session": "an .ics file",
+    "privacy:export": "the member's data, a zip download",
+    "health": "the load balancers' health check (JSON)",
 }
 # The admin's history and delete pages are Django's one template for every model: one of each is opened.
 ONE_OF_A_KIND = re.compile(r"^admin:\w+_(history|delete)$")
@@ -280,6 +286,8 @@ def _scene() -> dict:
         },
         "superuser": UserFactory(is_staff=True, is_superuser=True, first_name="Sue", last_name="Root"),
     }
+    # Bob asked to be erased: the managers' list of requests has one to open.
+    ErasureRequestFactory(member=bob)
     return {
         "people": people,
         "ann": ann,
@@ -294,7 +302,7 @@ def _scene() -> dict:
 def _start_urls(scene: dict) -> dict[str, list[str]]:
     """Where each role's crawl starts: its home, and the pages that only a form (not a link) leads to."""
     ann = scene["ann"]
-    staff = ["/admin/", "/admin/password_change/done/", "/accounts/password/change/"]
+    staff = ["/admin/", "/admin/password_change/done/", "/accounts/password/change/", "/accounts/two-factor/set-up/"]
     return {
         "anonymous": [
             "/",
@@ -305,12 +313,17 @@ def _start_urls(scene: dict) -> dict[str, list[str]]:
             "/api/docs",
             "/admin/login/",
             "/no-such-page/",
+            "/accounts/signup/sent/",
         ],
         "member": [
             "/member/",
             f"/member/membership/join/{scene['plan'].pk}/",
             "/member/membership/cancel/withdraw/",
             f"/member/classes/{scene['open_class'].pk}/register/",
+            # Reached from the buttons of the metrics and privacy pages.
+            "/member/metrics/consent/",
+            "/member/metrics/erase/",
+            "/member/privacy/erasure/cancel/",
         ],
         "trainer": [
             "/trainer/",
@@ -480,8 +493,7 @@ class Crawler:
         context.add_init_script(script=AXE_SCRIPT)
         user = self.scene["people"][role]
         if user is not None:
-            client = Client()
-            client.force_login(user)
+            client = sign_in(Client(), user)
             context.add_cookies(
                 [
                     {

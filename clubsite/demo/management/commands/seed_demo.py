@@ -36,12 +36,15 @@ from billing.errors import BillingError
 from billing.models import BillingRun, Invoice, MembershipFreeze, MembershipPlan, Payment
 from billing.selectors import membership_states, payment_reminders_due
 from clubsite.accounts.models import User
+from clubsite.accounts.roles import two_factor_required
+from clubsite.accounts.twofactor.services import totp_device_install
+from clubsite.audit.context import audit_context
 from clubsite.core import events
 from clubsite.core.clock import add_months, club_datetime, club_time, month_end, month_start
 from clubsite.frontdesk import services as frontdesk
 from clubsite.frontdesk.models import Visit
 from members import services as members
-from members.models import FitnessGoal, HealthMetric, Member
+from members.models import FitnessGoal, HealthMetric, Member, MetricsConsent
 from operations import selectors as scheduling
 from operations import services as operations
 from operations.models import (
@@ -59,6 +62,8 @@ from operations.staff import staff_set_role
 from trainers.models import Trainer, TrainerAvailability
 
 DEMO_PASSWORD = "clubsite-demo"
+# The demo's two-factor secret (base32, documented in the README): never use it for a real account.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_MEMBER_EMAIL = "member@clubsite.test"
 DEMO_TRAINER_EMAIL = "trainer@clubsite.test"
 DEMO_ADMIN_EMAIL = "admin@clubsite.test"
@@ -234,8 +239,9 @@ class Command(BaseCommand):
             ("notice, plan changes and freezes", self._seed_membership_changes),
             ("demo passwords", self._set_passwords),
         ]
-        # The demo's members never booked anything: no confirmation or webhook goes out for its history.
-        with transaction.atomic(), events.muted():
+        # The demo's members never booked anything: no confirmation or webhook goes out for its history. Its writes
+        # are in the audit trail as the command's, not as anonymous SQL.
+        with transaction.atomic(), events.muted(), audit_context(door="command", actor_label="seed_demo"):
             for number, (label, step) in enumerate(steps, start=1):
                 self.stdout.write(f"[{number}/{len(steps)}] {label}…", ending="")
                 self.stdout.flush()
@@ -244,7 +250,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo club ready. Sign in with {DEMO_MEMBER_EMAIL}, {DEMO_TRAINER_EMAIL} or "
-                f"{DEMO_ADMIN_EMAIL}, password {DEMO_PASSWORD!r}."
+                f"{DEMO_ADMIN_EMAIL}, password {DEMO_PASSWORD!r}. {DEMO_ADMIN_EMAIL} and {BILLING_EMAIL} "
+                f"also need a code from an authenticator app given the secret {DEMO_TOTP_SECRET} (see the README)."
             )
         )
 
@@ -270,6 +277,11 @@ class Command(BaseCommand):
         ]:
             user = User.objects.create_user(email=email, password=None, first_name=first, last_name=last)
             staff_set_role(user=user, role=role)
+        # The admin and the billing clerk must sign in with a second factor: enrolled with the documented secret
+        # (README), so an authenticator app given it, or `python -c` with django_otp.oath.totp, makes their codes.
+        for user in User.objects.filter(email__in=[DEMO_ADMIN_EMAIL, BILLING_EMAIL]):
+            if two_factor_required(user):
+                totp_device_install(user=user, secret=DEMO_TOTP_SECRET)
         self.plans = {
             name: billing.membership_plan_create(
                 name=name,
@@ -383,6 +395,9 @@ class Command(BaseCommand):
                 date_of_birth=datetime.date(self.random.randint(1960, 2004), self.random.randint(1, 12), 15),
                 gender=self.random.choice([choice for choice, _ in Member.Gender.choices]),
                 phone=f"07700 {self.random.randint(100000, 999999)}",
+                # Most members consented to processing their health metrics at sign-up; one in eight did not,
+                # so the demo shows the refusal (their metrics page asks for consent instead of the form).
+                metrics_consent=index % 8 != 5,
             )
             self.members.append(member)
             # Joins spread evenly over the last year and a half, a few days apart, the newest two this month.
@@ -398,8 +413,10 @@ class Command(BaseCommand):
             # Sign-up stamps the account now; these people signed up over the months.
             User.objects.filter(pk=member.user_id).update(date_joined=signed_up)
             Member.objects.filter(pk=member.pk).update(created_at=signed_up)
+            MetricsConsent.objects.filter(member=member).update(given_at=signed_up)
             history = self._metric_history(member, joined_on)
-            metrics += history
+            if index % 8 != 5:  # no consent, no metrics: the goal below still reads the weight they started at
+                metrics += history
             weight = history[-1].weight
             assert weight is not None  # every measurement has one
             goal_type = self.random.choice(
