@@ -407,6 +407,11 @@ AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_t
 # that no visitor's browser makes. The one rule that needs the preload (css-orientation-lock) guards against CSS that
 # locks the screen's orientation, which no stylesheet of the site or of Django's admin does.
 AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
+# Markup drawn by a third-party widget, left out of axe's run (the page around it is checked): Swagger UI's
+# operation list (django-ninja's bundle) colours its method badges white on light green (contrast 2.2) and
+# nests a button in each operation's summary control, upstream. Whether axe met it depended on how fast the
+# schema arrived, so it is left out by name rather than by chance.
+THIRD_PARTY = {"api-docs": "#swagger-ui"}
 
 OVERFLOW_SCRIPT = """() => {
   const width = window.innerWidth;
@@ -505,8 +510,11 @@ class Crawler:
             )
         return context
 
-    def _violations(self, page) -> list[str]:
-        results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+    def _violations(self, page, key: str | None = None) -> list[str]:
+        context = {"exclude": [[THIRD_PARTY[key]]]} if key in THIRD_PARTY else {}
+        results = page.evaluate(
+            "([context, options]) => axe.run({include: [document], ...context}, options)", [context, AXE_OPTIONS]
+        )
         return [_described(violation) for violation in results["violations"] if violation["impact"] in BLOCKING]
 
     def _open(self, page, url: str, key: str | None):
@@ -568,7 +576,7 @@ class Crawler:
         visit = PageVisit(role=role, url=url, key=key or "(no URL pattern)", status=response.status)
         visit.seconds["load 1280"] = time.monotonic() - began
         began = time.monotonic()
-        visit.violations["1280"] = self._violations(desktop)
+        visit.violations["1280"] = self._violations(desktop, key)
         visit.seconds["axe 1280"] = time.monotonic() - began
         visit.icon = desktop.evaluate("() => document.querySelector('link[rel~=\"icon\"]')?.href || ''")
         visit.skip_link = desktop.evaluate(SKIP_LINK_SCRIPT)
@@ -576,7 +584,7 @@ class Crawler:
         self._open(phone, url, key)
         visit.seconds["load 390"] = time.monotonic() - began
         began = time.monotonic()
-        visit.violations["390"] = self._violations(phone)
+        visit.violations["390"] = self._violations(phone, key)
         visit.seconds["axe 390"] = time.monotonic() - began
         visit.overflow = phone.evaluate(OVERFLOW_SCRIPT)
         return visit
