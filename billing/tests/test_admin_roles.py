@@ -91,7 +91,12 @@ BILLING_MODELS = {
 WRITTEN_BY_JOBS = {"billing.billingrun", "jobs.failedjob", "procrastinate.procrastinatejob", "webhooks.webhookdelivery"}
 #: Models written on pages of their own (the front desk's check-in and member page), never on an admin add page.
 #: (The audit trail is written by the database's triggers; an erasure request by the member, on their privacy page.)
-WRITTEN_ELSEWHERE = WRITTEN_BY_JOBS | {"frontdesk.visit", "frontdesk.staffnote", "audit.auditevent", "privacy.erasurerequest"}
+WRITTEN_ELSEWHERE = WRITTEN_BY_JOBS | {
+    "frontdesk.visit",
+    "frontdesk.staffnote",
+    "audit.auditevent",
+    "privacy.erasurerequest",
+}
 MANAGER_MODELS = (
     FRONT_DESK_MODELS
     | MAINTENANCE_MODELS
