@@ -5,10 +5,11 @@ from __future__ import annotations
 from base64 import b32encode
 from typing import Any
 
-import segno
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clubsite.core.qr import qr_svg
 
 #: Set on a user by a read that already asked (the API's token look-up): saves the query below.
 ENROLLED_ATTRIBUTE = "two_factor_enrolled"
@@ -35,17 +36,5 @@ def totp_secret(device: TOTPDevice) -> str:
 
 
 def totp_qr_svg(device: TOTPDevice) -> SafeString:
-    """The device's otpauth:// address as a QR code, inline SVG (no image file, no script): black on white with
-    the quiet zone scanners need."""
-    qr = segno.make(device.config_url, error="m")
-    svg = qr.svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        dark="#000",
-        light="#fff",
-        svgclass="two-factor-qr",
-        title="QR code to scan with your authenticator app",
-    )
-    # segno writes only path data and the title given: the address (holding the email) is not in the markup.
-    return mark_safe(svg)
+    """The device's otpauth:// address as a QR code to scan with an authenticator app."""
+    return qr_svg(device.config_url, svgclass="two-factor-qr", title="QR code to scan with your authenticator app")
