@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
 from clubsite.core.errors import ClubError
+from operations.staff import is_manager
 
-from .access import may_approve_erasure
 from .models import ErasureRequest
 from .services import erasure_approve, erasure_blockers
 
@@ -26,10 +26,10 @@ class ErasureRequestAdmin(admin.ModelAdmin):
 
     # Managers (and superusers) only: the list names who asked, and approving erases a person.
     def has_view_permission(self, request, obj=None) -> bool:
-        return may_approve_erasure(request.user)
+        return is_manager(request.user)
 
     def has_module_permission(self, request) -> bool:
-        return may_approve_erasure(request.user)
+        return is_manager(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema, Status
 from clubsite.api.access import MEMBER_AUTH, STAFF_AUTH, member_of, require_staff
 from clubsite.api.auth import RoleRefused
 from clubsite.api.schemas import PROBLEMS
+from operations.staff import is_manager
 
-from .access import may_approve_erasure
 from .errors import PrivacyError
 from .export import export_filename, export_zip
 from .models import ErasureRequest
@@ -130,7 +130,7 @@ def erasure_cancel_endpoint(request: HttpRequest) -> MyErasureOut:
 
 def _require_manager(request: HttpRequest) -> Any:
     user = require_staff(request)
-    if not may_approve_erasure(user):
+    if not is_manager(user):
         raise RoleRefused(PrivacyError("erasure_forbidden").message)
     return user
 

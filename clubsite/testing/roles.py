@@ -20,7 +20,8 @@ def staff_user(role: str, **user_fields: Any) -> User:
     staff_groups_sync()
     user: User = UserFactory.create(**user_fields)
     staff_set_role(user=user, role=role)
-    return user
+    # As the next request would read them: the staff flag the role service set, the role row with it.
+    return User.objects.select_related("admin_staff").get(pk=user.pk)
 
 
 def sign_in_as(client: Client, role: str, **user_fields: Any) -> User:
